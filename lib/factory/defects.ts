@@ -1,0 +1,166 @@
+import { open, readFile, rm, truncate, writeFile, stat, rename } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { join } from "node:path";
+import { writeNpz } from "../npz/write-npz";
+import { formatIndex, INDEX_FILE } from "../safetensors/index-file";
+import { writeSafetensors, type TensorToWrite } from "../safetensors/write-safetensors";
+import { bfloat16BitsToFloat32, float16BitsToFloat32 } from "../tensor/float-bits";
+import type { MadeModel } from "./make-model";
+
+/**
+ * Every defect the factory can inject: the ADR-018 catalog and the field
+ * reports of ux-anchors §2.5.
+ */
+export const DEFECT_IDS = [
+  "index-missing-shards",
+  "index-stale-layout",
+  "index-missing-keys",
+  "duplicate-key",
+  "shards-without-index",
+  "weights-npz",
+  "eos-token-id-null",
+  "video-processor-null",
+  "whisper-no-preprocessor",
+  "no-model-type",
+  "tokenizer-json-missing",
+  "truncated-shard",
+  "lfs-pointer",
+  "partial-download",
+] as const;
+
+export type DefectId = (typeof DEFECT_IDS)[number];
+
+async function editJson(path: string, edit: (json: Record<string, unknown>) => void): Promise<void> {
+  const json = JSON.parse(await readFile(path, "utf8")) as Record<string, unknown>;
+  edit(json);
+  await writeFile(path, `${JSON.stringify(json, null, 2)}\n`);
+}
+
+function lastShard(model: MadeModel): string {
+  return model.shardFiles[model.shardFiles.length - 1] as string;
+}
+
+function requireShards(model: MadeModel, defect: DefectId, count = 2): void {
+  if (model.shardFiles.length < count) {
+    throw new Error(`defect '${defect}' needs a model with at least ${count} shards`);
+  }
+}
+
+function tensorsAsFloat32(tensor: TensorToWrite): Float32Array {
+  if (tensor.dtype === "F32") return new Float32Array(tensor.data.slice().buffer);
+  const bits = new Uint16Array(tensor.data.slice().buffer);
+  const decode = tensor.dtype === "BF16" ? bfloat16BitsToFloat32 : float16BitsToFloat32;
+  return Float32Array.from(bits, decode);
+}
+
+const DEFECTS: Record<DefectId, (model: MadeModel, tensors: TensorToWrite[]) => Promise<void>> = {
+  // mlx-vlm #624: the index names a shard layout the folder does not have.
+  async "index-missing-shards"(model) {
+    requireShards(model, "index-missing-shards");
+    const count = model.shardFiles.length + 1;
+    const pad = (n: number) => String(n).padStart(5, "0");
+    const names = model.tensorNames;
+    const map = new Map(names.map((n, i) => [n, `model-${pad(Math.floor((i * count) / names.length) + 1)}-of-${pad(count)}.safetensors`]));
+    await writeFile(join(model.dir, INDEX_FILE), formatIndex(map, 0));
+  },
+  // An index carried over from the unquantized source: other shard names and keys the shards lack.
+  async "index-stale-layout"(model) {
+    const names = model.tensorNames;
+    const map = new Map<string, string>();
+    names.forEach((n, i) => map.set(n, `model-0000${i % 4 + 1}-of-00004.safetensors`));
+    map.set("model.layers.0.self_attn.rotary_emb.inv_freq", "model-00001-of-00004.safetensors");
+    await writeFile(join(model.dir, INDEX_FILE), formatIndex(map, 0));
+  },
+  async "index-missing-keys"(model) {
+    requireShards(model, "index-missing-keys");
+    const map = new Map(model.weightMap);
+    for (const name of model.tensorNames.filter((n) => n.includes("layers.1."))) map.delete(name);
+    await writeFile(join(model.dir, INDEX_FILE), formatIndex(map, 0));
+  },
+  // The same tensor stored in two shards (the other half of the mlx-vlm #624 regression).
+  async "duplicate-key"(model, tensors) {
+    requireShards(model, "duplicate-key");
+    const first = model.shardFiles[0] as string;
+    const last = lastShard(model);
+    const copied = tensors.find((t) => model.weightMap.get(t.name) === first) as TensorToWrite;
+    const lastTensors = tensors.filter((t) => model.weightMap.get(t.name) === last);
+    await writeSafetensors(join(model.dir, last), [...lastTensors, copied]);
+  },
+  async "shards-without-index"(model) {
+    requireShards(model, "shards-without-index");
+    await rm(join(model.dir, INDEX_FILE));
+  },
+  // Legacy Whisper-style conversions saved weights.npz instead of safetensors.
+  async "weights-npz"(model, tensors) {
+    await writeNpz(
+      join(model.dir, "weights.npz"),
+      tensors.map((t) => {
+        const values = tensorsAsFloat32(t);
+        return { name: t.name, descr: "<f4", shape: t.shape, data: new Uint8Array(values.buffer) };
+      }),
+    );
+    for (const file of model.shardFiles) await rm(join(model.dir, file));
+    await rm(join(model.dir, INDEX_FILE), { force: true });
+  },
+  async "eos-token-id-null"(model) {
+    await editJson(join(model.dir, "config.json"), (c) => {
+      c.eos_token_id = null;
+    });
+  },
+  async "video-processor-null"(model) {
+    await editJson(join(model.dir, "config.json"), (c) => {
+      c.video_processor = null;
+    });
+  },
+  async "whisper-no-preprocessor"(model) {
+    await editJson(join(model.dir, "config.json"), (c) => {
+      for (const key of Object.keys(c)) delete c[key];
+      Object.assign(c, {
+        architectures: ["WhisperForConditionalGeneration"],
+        model_type: "whisper",
+        d_model: 64,
+        encoder_layers: 2,
+        decoder_layers: 2,
+        encoder_attention_heads: 4,
+        decoder_attention_heads: 4,
+        num_mel_bins: 80,
+        vocab_size: 512,
+        max_source_positions: 1500,
+        max_target_positions: 448,
+      });
+    });
+  },
+  async "no-model-type"(model) {
+    await editJson(join(model.dir, "config.json"), (c) => {
+      delete c.model_type;
+    });
+  },
+  async "tokenizer-json-missing"(model) {
+    await rm(join(model.dir, "tokenizer.json"));
+  },
+  async "truncated-shard"(model) {
+    const file = join(model.dir, lastShard(model));
+    const { size } = await stat(file);
+    await truncate(file, Math.floor(size * 0.6));
+  },
+  // A clone without git-lfs leaves the pointer text where the shard should be.
+  async "lfs-pointer"(model) {
+    const file = join(model.dir, lastShard(model));
+    const bytes = await readFile(file);
+    const oid = createHash("sha256").update(bytes).digest("hex");
+    await writeFile(file, `version https://git-lfs.github.com/spec/v1\noid sha256:${oid}\nsize ${bytes.length}\n`);
+  },
+  // An interrupted download: the last shard exists only as a partial `.incomplete` file.
+  async "partial-download"(model) {
+    const file = join(model.dir, lastShard(model));
+    const { size } = await stat(file);
+    const handle = await open(file, "r+");
+    await handle.truncate(Math.floor(size / 2));
+    await handle.close();
+    await rename(file, `${file}.incomplete`);
+  },
+};
+
+export async function applyDefect(defect: DefectId, model: MadeModel, tensors: TensorToWrite[]): Promise<void> {
+  await DEFECTS[defect](model, tensors);
+}

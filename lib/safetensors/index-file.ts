@@ -1,0 +1,49 @@
+import { readFile } from "node:fs/promises";
+import { z } from "zod";
+import { WhetError } from "../errors";
+
+export const INDEX_FILE = "model.safetensors.index.json";
+
+const indexSchema = z.object({
+  metadata: z.record(z.string(), z.unknown()).nullish(),
+  weight_map: z.record(z.string(), z.string()),
+});
+
+export type SafetensorsIndex = z.infer<typeof indexSchema>;
+
+/**
+ * Serialises an index the way mlx-lm does (`metadata` then `weight_map`, keys
+ * sorted, 4-space indent, no trailing newline), so the same shards always give
+ * the same bytes.
+ */
+export function formatIndex(weightMap: ReadonlyMap<string, string>, totalSize: number): string {
+  const sorted = [...weightMap.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const ordered: Record<string, string> = {};
+  for (const key of sorted) ordered[key] = weightMap.get(key) as string;
+  return JSON.stringify({ metadata: { total_size: totalSize }, weight_map: ordered }, null, 4);
+}
+
+/** Reads and validates an index file; a typed error names what is wrong with it. */
+export async function readIndex(path: string): Promise<SafetensorsIndex> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(path, "utf8"));
+  } catch (error) {
+    throw new WhetError(
+      "index_invalid_json",
+      `${INDEX_FILE} is not valid JSON (${(error as Error).message})`,
+      "Rebuild it from the shards: whet convert SRC DST --repair-index",
+      { file: path },
+    );
+  }
+  const parsed = indexSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new WhetError(
+      "index_invalid",
+      `${INDEX_FILE} has no valid weight_map (${parsed.error.issues[0]?.message ?? "wrong shape"})`,
+      "Rebuild it from the shards: whet convert SRC DST --repair-index",
+      { file: path },
+    );
+  }
+  return parsed.data;
+}
