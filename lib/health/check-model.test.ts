@@ -1,0 +1,86 @@
+import { readFile, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { DEFECT_IDS, type DefectId } from "../factory/defects";
+import { makeModel } from "../factory/make-model";
+import { useTempDirs } from "../testing/temp-dir";
+import { checkModel } from "./check-model";
+
+const tempDir = useTempDirs();
+
+async function model(defects: DefectId[] = [], shards = 2) {
+  const dir = join(await tempDir(), "model");
+  await makeModel({ dir, shards, defects });
+  return dir;
+}
+
+describe("checkModel", () => {
+  it("finds nothing wrong with healthy single-file and sharded models", async () => {
+    for (const shards of [1, 3]) {
+      const report = await checkModel(await model([], shards));
+      expect(report.findings).toEqual([]);
+      expect(report.healthy).toBe(true);
+      expect(report.reason).toBe(shards === 1 ? "Model is healthy" : "Multi-file model complete");
+      expect(report.managed).toBe(false);
+    }
+  });
+
+  // Each factory defect is detected under the expected id, with evidence pointing at it.
+  const expected: Record<DefectId, { id: string; evidence: Record<string, unknown> }> = {
+    "index-missing-shards": { id: "index-shard-mismatch", evidence: { file: "model.safetensors.index.json" } },
+    "index-stale-layout": { id: "index-shard-mismatch", evidence: { tensors: ["model.layers.0.self_attn.rotary_emb.inv_freq"] } },
+    "index-missing-keys": { id: "index-missing-keys", evidence: { file: "model.safetensors.index.json" } },
+    "duplicate-key": { id: "duplicate-tensor", evidence: { tensors: ["model.embed_tokens.weight"] } },
+    "shards-without-index": { id: "index-missing", evidence: { files: ["model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors"] } },
+    "weights-npz": { id: "weights-npz", evidence: { files: ["weights.npz"] } },
+    "eos-token-id-null": { id: "eos-token-id-null", evidence: { field: "eos_token_id" } },
+    "video-processor-null": { id: "video-processor-null", evidence: { field: "video_processor" } },
+    "whisper-no-preprocessor": { id: "preprocessor-config-missing", evidence: { file: "preprocessor_config.json" } },
+    "no-model-type": { id: "model-type-missing", evidence: { field: "model_type" } },
+    "tokenizer-json-missing": { id: "tokenizer-json-missing", evidence: { file: "tokenizer.json" } },
+    "truncated-shard": { id: "shard-truncated", evidence: { file: "model-00002-of-00002.safetensors" } },
+    "lfs-pointer": { id: "lfs-pointer", evidence: { files: ["model-00002-of-00002.safetensors"] } },
+    "partial-download": { id: "partial-download", evidence: { files: ["model-00002-of-00002.safetensors.incomplete"] } },
+  };
+
+  for (const defect of DEFECT_IDS) {
+    it(`detects ${defect}`, async () => {
+      const report = await checkModel(await model([defect]));
+      const finding = report.findings.find((f) => f.id === expected[defect].id);
+      expect(finding, JSON.stringify(report.findings, null, 2)).toBeDefined();
+      expect(finding?.evidence).toMatchObject(expected[defect].evidence);
+      if (finding?.severity === "blocks-loading") {
+        expect(report.healthy).toBe(false);
+        expect(report.reason).toBe(report.findings.find((f) => f.severity === "blocks-loading")?.reason);
+      }
+    });
+  }
+
+  it("explains the mlx-vlm #624 shape with mlx-knife's reason and the repair command", async () => {
+    const dir = await model(["index-missing-shards"]);
+    const report = await checkModel(dir);
+    expect(report.reason).toMatch(/^Index\/shard mismatch \(mlx-vlm #624\)\. Index references 3 shards but found 2 different files\./);
+    const finding = report.findings[0];
+    expect(finding?.repair).toBe("repair-index");
+    expect(finding?.hint).toBe(`whet convert ${dir} ${dir}-fixed --repair-index`);
+  });
+
+  it("tells missing data apart from a wrong index", async () => {
+    const dir = await model([], 3);
+    await rm(join(dir, "model-00003-of-00003.safetensors"));
+    const report = await checkModel(dir);
+    expect(report.findings.map((f) => f.id)).toEqual(["shards-missing"]);
+    expect(report.findings[0]?.repair).toBeNull();
+  });
+
+  it("reads only headers, never tensor data", async () => {
+    const dir = await model([], 2);
+    const report = await checkModel(dir);
+    const index = JSON.parse(await readFile(join(dir, "model.safetensors.index.json"), "utf8")) as { metadata: { total_size: number } };
+    expect(report.bytesRead).toBeLessThan(index.metadata.total_size / 10);
+  });
+
+  it("refuses a path that is not a folder, with a fix", async () => {
+    await expect(checkModel(join(await tempDir(), "nope"))).rejects.toMatchObject({ code: "model_path_not_found" });
+  });
+});

@@ -1,0 +1,53 @@
+import { stat } from "node:fs/promises";
+import { resolve } from "node:path";
+import { WhetError } from "../errors";
+import { readSentinel } from "../workspace/sentinel";
+import type { Finding } from "./finding";
+import { inspectFolder } from "./inspect-folder";
+import { configRules } from "./rules/config-rules";
+import { indexConsistency } from "./rules/index-consistency";
+import type { Rule } from "./rules/rule";
+import { shardIntegrity } from "./rules/shard-integrity";
+import { tokenizerFiles } from "./rules/tokenizer-files";
+import { weightPresence } from "./rules/weight-presence";
+
+/** In the order mlx-knife evaluates them, so the first blocking reason matches its report. */
+const RULES: readonly Rule[] = [configRules, weightPresence, shardIntegrity, indexConsistency, tokenizerFiles];
+
+export interface HealthReport {
+  path: string;
+  /** No finding blocks loading. */
+  healthy: boolean;
+  /** One line: the first blocking finding's reason, or why the model is fine. */
+  reason: string;
+  findings: Finding[];
+  /** Has a valid `.mlxk_workspace.json` with managed: true. */
+  managed: boolean;
+  /** Bytes read from disk: headers, configs and small files, never tensor data. */
+  bytesRead: number;
+}
+
+/** Health-checks one model folder (a workspace, a cache snapshot or any directory). */
+export async function checkModel(dir: string): Promise<HealthReport> {
+  const path = resolve(dir);
+  const info = await stat(path).catch(() => null);
+  if (!info?.isDirectory()) {
+    throw new WhetError(
+      "model_path_not_found",
+      info ? `${path} is not a directory` : `${path} does not exist`,
+      "Give the path of a model folder, or a model name from `whet list`.",
+    );
+  }
+  const facts = await inspectFolder(path);
+  const findings = RULES.flatMap((rule) => rule(facts));
+  const blocking = findings.find((f) => f.severity === "blocks-loading");
+  const sentinel = await readSentinel(path);
+  return {
+    path,
+    healthy: blocking === undefined,
+    reason: blocking?.reason ?? (facts.index.state === "ok" ? "Multi-file model complete" : "Model is healthy"),
+    findings,
+    managed: sentinel?.managed === true,
+    bytesRead: facts.bytesRead,
+  };
+}

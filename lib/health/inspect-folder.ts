@@ -1,0 +1,154 @@
+import { open, readdir, stat, lstat } from "node:fs/promises";
+import { join } from "node:path";
+import { isWhetError, type WhetError } from "../errors";
+import { readSafetensorsHeader, type SafetensorsHeader } from "../safetensors/read-header";
+import { INDEX_FILE, readIndex, type SafetensorsIndex } from "../safetensors/index-file";
+import { SENTINEL_FILE } from "../workspace/sentinel";
+
+export interface FileFact {
+  /** Posix path relative to the folder. */
+  path: string;
+  size: number;
+  brokenLink: boolean;
+}
+
+export interface ShardFact {
+  file: string;
+  size: number;
+  lfsPointer: boolean;
+  header: SafetensorsHeader | null;
+  error: WhetError | null;
+}
+
+export type JsonFile =
+  | { state: "missing" }
+  | { state: "invalid"; message: string }
+  | { state: "ok"; value: Record<string, unknown> };
+
+export type IndexFact =
+  | { state: "missing" }
+  | { state: "invalid"; error: WhetError }
+  | { state: "ok"; value: SafetensorsIndex };
+
+/** Everything the health rules look at, gathered in one pass that reads no tensor data. */
+export interface FolderFacts {
+  dir: string;
+  files: FileFact[];
+  config: JsonFile;
+  tokenizerConfig: JsonFile;
+  index: IndexFact;
+  /** Top-level `*.safetensors`, sorted by name. */
+  shards: ShardFact[];
+  lfsPointers: string[];
+  bytesRead: number;
+}
+
+/** Folders that are tool state, not model content. */
+const SKIPPED_DIRS = new Set([".git", ".hf_cache", ".cache", "__pycache__", "node_modules"]);
+const LFS_MAGIC = "version https://git-lfs.github.com/spec/v1";
+
+async function walk(dir: string, prefix = ""): Promise<FileFact[]> {
+  const entries = await readdir(join(dir, prefix), { withFileTypes: true });
+  const out: FileFact[] = [];
+  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+    const full = join(dir, rel);
+    if (entry.isDirectory()) {
+      if (!SKIPPED_DIRS.has(entry.name)) out.push(...(await walk(dir, rel)));
+      continue;
+    }
+    if (rel === SENTINEL_FILE) continue;
+    try {
+      const info = await stat(full); // follows cache symlinks to their blobs
+      if (info.isDirectory()) out.push(...(await walk(dir, rel)));
+      else out.push({ path: rel, size: info.size, brokenLink: false });
+    } catch {
+      const link = await lstat(full);
+      out.push({ path: rel, size: link.size, brokenLink: link.isSymbolicLink() });
+    }
+  }
+  return out;
+}
+
+async function readJsonFile(path: string): Promise<{ fact: JsonFile; bytes: number }> {
+  let text: string;
+  try {
+    const handle = await open(path, "r");
+    try {
+      text = await handle.readFile("utf8");
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return { fact: { state: "missing" }, bytes: 0 };
+  }
+  const bytes = Buffer.byteLength(text);
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+      return { fact: { state: "invalid", message: "is not a JSON object" }, bytes };
+    }
+    return { fact: { state: "ok", value: value as Record<string, unknown> }, bytes };
+  } catch (error) {
+    return { fact: { state: "invalid", message: `is not valid JSON (${(error as Error).message})` }, bytes };
+  }
+}
+
+async function isLfsPointer(path: string, size: number): Promise<{ pointer: boolean; bytes: number }> {
+  if (size === 0 || size >= 200) return { pointer: false, bytes: 0 };
+  const handle = await open(path, "r");
+  try {
+    const buffer = Buffer.alloc(Math.min(size, 100));
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    return { pointer: buffer.subarray(0, bytesRead).toString("latin1").includes(LFS_MAGIC), bytes: bytesRead };
+  } finally {
+    await handle.close();
+  }
+}
+
+export async function inspectFolder(dir: string): Promise<FolderFacts> {
+  const files = await walk(dir);
+  let bytesRead = 0;
+
+  const config = await readJsonFile(join(dir, "config.json"));
+  const tokenizerConfig = await readJsonFile(join(dir, "tokenizer_config.json"));
+  bytesRead += config.bytes + tokenizerConfig.bytes;
+
+  const lfsPointers: string[] = [];
+  const pointerOf = new Map<string, boolean>();
+  for (const file of files) {
+    if (file.brokenLink) continue;
+    const { pointer, bytes } = await isLfsPointer(join(dir, file.path), file.size);
+    bytesRead += bytes;
+    pointerOf.set(file.path, pointer);
+    if (pointer) lfsPointers.push(file.path);
+  }
+
+  let index: IndexFact = { state: "missing" };
+  if (files.some((f) => f.path === INDEX_FILE)) {
+    try {
+      index = { state: "ok", value: await readIndex(join(dir, INDEX_FILE)) };
+    } catch (error) {
+      if (!isWhetError(error)) throw error;
+      index = { state: "invalid", error };
+    }
+    bytesRead += files.find((f) => f.path === INDEX_FILE)?.size ?? 0;
+  }
+
+  const shards: ShardFact[] = [];
+  for (const file of files.filter((f) => !f.path.includes("/") && f.path.endsWith(".safetensors"))) {
+    const fact: ShardFact = { file: file.path, size: file.size, lfsPointer: pointerOf.get(file.path) ?? false, header: null, error: null };
+    if (!fact.lfsPointer && !file.brokenLink && file.size > 0) {
+      try {
+        fact.header = await readSafetensorsHeader(join(dir, file.path));
+        bytesRead += fact.header.bytesRead;
+      } catch (error) {
+        if (!isWhetError(error)) throw error;
+        fact.error = error;
+      }
+    }
+    shards.push(fact);
+  }
+
+  return { dir, files, config: config.fact, tokenizerConfig: tokenizerConfig.fact, index, shards, lfsPointers, bytesRead };
+}
