@@ -23,7 +23,12 @@ export const revisionSpecSchema = z.object({
 
 export const repoSpecSchema = z.object({
   id: z.string().regex(/^[A-Za-z0-9][\w.-]*\/[A-Za-z0-9][\w.-]*$/, { message: "must look like 'org/name'" }),
-  revisions: z.array(revisionSpecSchema).min(1),
+  revisions: z
+    .array(revisionSpecSchema)
+    .min(1)
+    .refine((revisions) => revisions.some((r) => (r.branch ?? "main") === "main"), {
+      message: "at least one revision must be on the main branch, which every Hub repo has",
+    }),
   private: z.boolean().default(false),
   /**
    * "auto": any valid token may download files; "manual": a valid token gets
