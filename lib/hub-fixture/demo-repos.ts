@@ -1,0 +1,87 @@
+import { access, rm, rename } from "node:fs/promises";
+import { join } from "node:path";
+import { makeModel, type MakeModelOptions } from "../factory/make-model";
+import type { RepoSpec } from "./repo-spec";
+
+export const DEMO_NAMESPACE = "whetstone-demo";
+
+interface DemoRepo {
+  name: string;
+  model: Omit<MakeModelOptions, "dir">;
+  downloads: number;
+  likes: number;
+  date: string;
+}
+
+/** One healthy model of each layout, and one model per defect the health checks are shown off with. */
+const DEMO_REPOS: readonly DemoRepo[] = [
+  { name: "tiny-llama-bf16", model: { dtype: "bfloat16", shards: 2, seed: 11 }, downloads: 48213, likes: 312, date: "2025-03-02T09:00:00Z" },
+  { name: "tiny-llama-f16", model: { dtype: "float16", shards: 1, seed: 12 }, downloads: 20577, likes: 141, date: "2025-02-14T16:30:00Z" },
+  {
+    name: "tiny-llama-broken-index",
+    model: { shards: 3, seed: 13, defects: ["index-missing-shards"] },
+    downloads: 9341,
+    likes: 57,
+    date: "2025-01-20T11:15:00Z",
+  },
+  {
+    name: "tiny-llama-no-index",
+    model: { shards: 2, seed: 14, defects: ["shards-without-index"] },
+    downloads: 4120,
+    likes: 23,
+    date: "2025-01-28T08:45:00Z",
+  },
+  {
+    name: "tiny-llama-stale-index",
+    model: { shards: 2, seed: 15, defects: ["index-stale-layout"] },
+    downloads: 2764,
+    likes: 12,
+    date: "2024-12-05T13:00:00Z",
+  },
+  { name: "tiny-llama-npz", model: { seed: 16, defects: ["weights-npz"] }, downloads: 1302, likes: 8, date: "2024-11-11T10:20:00Z" },
+  {
+    name: "tiny-llama-eos-null",
+    model: { seed: 17, defects: ["eos-token-id-null"] },
+    downloads: 688,
+    likes: 4,
+    date: "2025-02-27T18:05:00Z",
+  },
+];
+
+/**
+ * Writes the demo models under `dir/whetstone-demo/` (fixed seeds, so the
+ * same bytes and commit hashes everywhere) and returns their repo specs.
+ * A folder that already holds a model is kept: each is generated beside its
+ * place and renamed in, so an interrupted run never leaves a half model that
+ * a later run would mistake for a finished one.
+ */
+export async function buildDemoRepos(dir: string): Promise<RepoSpec[]> {
+  const specs: RepoSpec[] = [];
+  for (const demo of DEMO_REPOS) {
+    const target = join(dir, DEMO_NAMESPACE, demo.name);
+    if (!(await exists(join(target, "config.json")))) {
+      const staging = `${target}.partial-${process.pid}`;
+      await rm(staging, { recursive: true, force: true });
+      await makeModel({ ...demo.model, dir: staging });
+      await rm(target, { recursive: true, force: true });
+      await rename(staging, target);
+    }
+    specs.push({
+      id: `${DEMO_NAMESPACE}/${demo.name}`,
+      revisions: [{ dir: target, date: demo.date }],
+      downloads: demo.downloads,
+      likes: demo.likes,
+      tags: ["mlx", "safetensors", "llama", "text-generation"],
+      libraryName: "mlx",
+      pipelineTag: "text-generation",
+    });
+  }
+  return specs;
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}

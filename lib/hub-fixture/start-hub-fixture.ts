@@ -1,0 +1,109 @@
+import { createServer, type IncomingHttpHeaders } from "node:http";
+import type { AddressInfo } from "node:net";
+import { z } from "zod";
+import { WhetError } from "../errors";
+import { handleRequest } from "./handle-request";
+import { createRepoStore } from "./repo-store";
+import type { RepoSpec, RevisionSpec } from "./repo-spec";
+
+const optionsSchema = z.object({
+  repos: z.array(z.unknown()).default([]),
+  port: z.number().int().min(0).max(65535).default(0),
+  host: z.string().min(1).default("127.0.0.1"),
+  /** Tokens that authenticate; private repos and whoami need one. */
+  tokens: z.array(z.string().min(1)).default([]),
+  /** Most items per listing page; the Hub's is 1000. Lower it to exercise pagination. */
+  pageSize: z.number().int().positive().default(1000),
+});
+
+export interface HubFixtureOptions {
+  repos?: RepoSpec[];
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  host?: string;
+  tokens?: string[];
+  pageSize?: number;
+  /** Called with one line per request once it is answered. */
+  log?: (line: string) => void;
+}
+
+export interface RecordedRequest {
+  method: string;
+  /** Path and query, as sent. */
+  path: string;
+  headers: IncomingHttpHeaders;
+}
+
+export interface HubFixture {
+  /** Origin to use as `hubUrl` / `HF_ENDPOINT`, e.g. `http://127.0.0.1:41234`. */
+  url: string;
+  /** Every request received, in order, for tests to assert on. */
+  requests: RecordedRequest[];
+  addRepo(spec: RepoSpec): Promise<void>;
+  /** Pushes a folder as a new commit on the revision's branch; returns the commit hash. */
+  addRevision(repoId: string, revision: RevisionSpec): Promise<string>;
+  close(): Promise<void>;
+}
+
+/**
+ * A Hub-compatible HTTP server on loopback serving model repos made from
+ * local folders: what the tests and the app's demo mode talk to instead of
+ * huggingface.co. Both `@huggingface/hub` and Python `huggingface_hub`
+ * download from it into a normal cache.
+ */
+export async function startHubFixture(options: HubFixtureOptions = {}): Promise<HubFixture> {
+  const { repos, port, host, tokens, pageSize } = optionsSchema.parse(options);
+  const store = createRepoStore();
+  for (const spec of repos) await store.addRepo(spec as RepoSpec);
+
+  const requests: RecordedRequest[] = [];
+  const handlerOptions = { store, tokens: new Set(tokens), pageSize };
+  const server = createServer((req, res) => {
+    const started = performance.now();
+    requests.push({ method: req.method ?? "GET", path: req.url ?? "/", headers: req.headers });
+    res.on("close", () => {
+      options.log?.(`${req.method} ${req.url} ${res.statusCode} ${Math.round(performance.now() - started)}ms`);
+    });
+    handleRequest(req, res, handlerOptions).catch((error: unknown) => {
+      // A client that hangs up mid-download is normal; anything else is a fixture bug worth a 500.
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      const message = error instanceof Error ? error.message : String(error);
+      res.writeHead(500, { "Content-Type": "application/json; charset=utf-8" });
+      res.end(JSON.stringify({ error: `Hub fixture error: ${message}` }));
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", (error: NodeJS.ErrnoException) =>
+      reject(
+        new WhetError(
+          "hub_fixture_listen_failed",
+          `The Hub fixture cannot listen on ${host}:${port} (${error.code ?? error.message})`,
+          port === 0 ? "Check that the host address exists on this machine." : "Choose another port, or 0 for a free one.",
+          { host, port },
+        ),
+      ),
+    );
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const url = `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`;
+
+  return {
+    url,
+    requests,
+    addRepo: async (spec) => {
+      await store.addRepo(spec);
+    },
+    addRevision: async (repoId, revision) => (await store.addRevision(repoId, revision)).id,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        // Clients keep idle connections alive; without this close() would wait for them to time out.
+        server.closeAllConnections();
+      }),
+  };
+}
