@@ -1,0 +1,27 @@
+import type { ParseArgsConfig } from "node:util";
+import type { WhetConfig } from "../lib/config";
+import type { WhetError } from "../lib/errors";
+
+export interface CommandContext {
+  config: WhetConfig;
+  json: boolean;
+  /** Progress lines for people (stderr); silent under --json. */
+  progress: (line: string) => void;
+}
+
+/** What a command hands back: data for the envelope and text for people. */
+export type CommandOutcome =
+  | { ok: true; data: unknown; human: string }
+  /** An operation that ran but failed (exit 1), with whatever data it produced. */
+  | { ok: false; error: WhetError; data: unknown; human: string };
+
+export interface Command {
+  name: string;
+  summary: string;
+  usage: string;
+  options: NonNullable<ParseArgsConfig["options"]>;
+  run(positionals: string[], values: Record<string, string | boolean | undefined>, ctx: CommandContext): Promise<CommandOutcome>;
+}
+
+/** A usage error: exit 2, like argparse. */
+export class UsageError extends Error {}

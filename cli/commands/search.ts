@@ -1,0 +1,24 @@
+import { hubAccessFrom } from "../../lib/hub/hub-access";
+import { searchModels } from "../../lib/hub/search-models";
+import type { Command } from "../command";
+
+export const searchCommand: Command = {
+  name: "search",
+  summary: "Search Hub model repositories by name",
+  usage: "whet search [QUERY] [--author ORG] [--mlx] [--limit N] [--json]",
+  options: { author: { type: "string" }, mlx: { type: "boolean" }, limit: { type: "string" } },
+  async run(positionals, values, { config }) {
+    const limit = typeof values.limit === "string" ? Number.parseInt(values.limit, 10) : 20;
+    const models = await searchModels({
+      ...hubAccessFrom(config),
+      ...(positionals[0] ? { query: positionals[0] } : {}),
+      ...(typeof values.author === "string" ? { author: values.author } : {}),
+      ...(values.mlx ? { tags: ["mlx"] } : {}),
+      limit: Number.isFinite(limit) && limit > 0 ? limit : 20,
+    });
+    const human = models.length
+      ? models.map((m) => `${m.id.padEnd(48)} ↓${String(m.downloads).padStart(8)}  ♥${String(m.likes).padStart(5)}  ${m.pipelineTag ?? ""}`).join("\n")
+      : "No models found.";
+    return { ok: true, data: { models, count: models.length }, human };
+  },
+};

@@ -1,0 +1,68 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describeModel } from "../../lib/models/describe-model";
+import { resolveModel } from "../../lib/models/resolve-model";
+import { readSentinel } from "../../lib/workspace/sentinel";
+import { listModelFiles } from "../../lib/convert/copy-model-files";
+import { stat } from "node:fs/promises";
+import { UsageError, type Command } from "../command";
+import { formatBytes } from "../render/bytes";
+
+function fileType(name: string): string {
+  if (name === "config.json") return "config";
+  if (/\.(safetensors|bin|gguf|npz)$/.test(name)) return "weights";
+  if (name.includes("tokenizer")) return "tokenizer";
+  if (name.endsWith(".json")) return "config";
+  if (name === "README.md") return "readme";
+  return "other";
+}
+
+export const showCommand: Command = {
+  name: "show",
+  summary: "Show one model: metadata, health, files or config",
+  usage: "whet show MODEL [--files | --config] [--json]",
+  options: { files: { type: "boolean" }, config: { type: "boolean" } },
+  async run(positionals, values, { config }) {
+    const spec = positionals[0];
+    if (!spec) throw new UsageError("show needs MODEL");
+    const resolved = await resolveModel(spec, { hubCache: config.hubCache, workspaceRoot: config.workspaceRoot });
+    const described = await describeModel(resolved);
+    const sentinel: Record<string, unknown> | null = resolved.kind === "workspace" ? ((await readSentinel(resolved.path)) ?? {}) : null;
+    const cfg = described.config ?? {};
+    const pick = ["model_type", "vocab_size", "hidden_size", "num_attention_heads", "num_hidden_layers"] as const;
+    const metadata: Record<string, unknown> = {};
+    for (const key of pick) if (key in cfg) metadata[key] = cfg[key];
+    if (Array.isArray(cfg.architectures)) metadata.architecture = cfg.architectures[0];
+    if ("max_position_embeddings" in cfg) metadata.context_length = cfg.max_position_embeddings;
+    const data: Record<string, unknown> = { model: described.model, workspace_metadata: sentinel, findings: described.report.findings };
+    let human: string;
+    if (values.files) {
+      const files = await Promise.all(
+        (await listModelFiles(resolved.path)).map(async (name) => ({
+          name,
+          size: formatBytes((await stat(join(resolved.path, name))).size),
+          type: fileType(name.split("/").pop() as string),
+        })),
+      );
+      data.files = files;
+      human = files.map((f) => `${f.name.padEnd(44)} ${f.size.padStart(9)}  ${f.type}`).join("\n");
+    } else if (values.config) {
+      data.config = JSON.parse(await readFile(join(resolved.path, "config.json"), "utf8").catch(() => "null"));
+      human = JSON.stringify(data.config, null, 2);
+    } else {
+      data.metadata = Object.keys(metadata).length ? metadata : null;
+      const m = described.model;
+      human = [
+        `Model: ${m.name}`,
+        ...(m.hash ? [`Commit: ${m.hash}`] : []),
+        `Path: ${resolved.path}`,
+        `Size: ${formatBytes(m.size_bytes)}`,
+        `Framework: ${m.framework}    Type: ${m.model_type}`,
+        `Health: ${m.health}${m.reason ? ` — ${m.reason}` : ""}`,
+        ...Object.entries(metadata).map(([k, v]) => `${k}: ${String(v)}`),
+        ...(sentinel?.source_repo ? [`Origin: ${String(sentinel.source_repo)}${sentinel.source_revision ? `@${String(sentinel.source_revision)}` : ""}`] : []),
+      ].join("\n");
+    }
+    return { ok: true, data, human };
+  },
+};

@@ -1,0 +1,106 @@
+import { parseArgs } from "node:util";
+import { getConfig } from "../lib/config";
+import { toWhetError, WhetError } from "../lib/errors";
+import { UsageError, type Command } from "./command";
+import { cloneCommand } from "./commands/clone";
+import { convertCommand } from "./commands/convert";
+import { doctorCommand } from "./commands/doctor";
+import { healthCommand } from "./commands/health";
+import { listCommand } from "./commands/list";
+import { searchCommand } from "./commands/search";
+import { showCommand } from "./commands/show";
+import { errorEnvelope, successEnvelope, type Envelope } from "./envelope";
+
+/** mlx-knife's commands that this version does not do yet: they say so and exit 1. */
+const PLANNED = ["pull", "rm", "push", "run", "serve"] as const;
+
+const COMMANDS: Command[] = [listCommand, showCommand, healthCommand, cloneCommand, convertCommand, searchCommand, doctorCommand];
+
+function help(): string {
+  return [
+    "whet — a workbench for MLX models",
+    "",
+    "Usage: whet COMMAND [ARGS] [--json]",
+    "",
+    ...COMMANDS.map((c) => `  ${c.usage.padEnd(64)} ${c.summary}`),
+    ...PLANNED.map((name) => `  whet ${name.padEnd(59)} (not implemented yet)`),
+    "",
+    "Every command takes --json and prints {\"status\",\"command\",\"data\",\"error\"}.",
+    "Exit codes: 0 success, 1 operation error, 2 usage error.",
+  ].join("\n");
+}
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** Live progress for a terminal; absent when stderr is not one. */
+  progress?: (line: string) => void;
+}
+
+/** Runs one CLI invocation and returns its exit code; all output goes through `io`. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const json = argv.includes("--json");
+  const name = argv.find((a) => !a.startsWith("-"));
+  const print = (envelope: Envelope) => io.stdout(`${JSON.stringify(envelope, null, 2)}\n`);
+  const usageError = (command: string | null, message: string) => {
+    if (json) print(errorEnvelope(command, new WhetError("usage_error", message, "Run `whet --help` for usage.")));
+    else io.stderr(`${command ?? "whet"}: ${message}\nRun \`whet --help\` for usage.\n`);
+    return 2;
+  };
+
+  if (!name) {
+    if (argv.includes("--help") || argv.includes("-h")) {
+      io.stdout(`${help()}\n`);
+      return 0;
+    }
+    if (argv.includes("--version")) {
+      io.stdout(json ? `${JSON.stringify(successEnvelope("version", { cli_version: "0.1.0", json_api_spec_version: "0.2.3" }))}\n` : "whet 0.1.0\n");
+      return 0;
+    }
+    return usageError(null, "No command specified");
+  }
+  if ((PLANNED as readonly string[]).includes(name)) {
+    const error = new WhetError("not_implemented", `whet ${name} is not implemented yet`, "See `whet --help` for the commands available in this version.");
+    if (json) print(errorEnvelope(name, error));
+    else io.stderr(`${name}: Error: ${error.message}\n`);
+    return 1;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) return usageError(null, `Unknown command '${name}'`);
+
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: argv.filter((a, i) => i !== argv.indexOf(name)),
+      options: { ...command.options, json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    return usageError(name, (error as Error).message);
+  }
+  if (parsed.values.help) {
+    io.stdout(`${command.usage}\n\n${command.summary}\n`);
+    return 0;
+  }
+
+  const progress = json || !io.progress ? () => undefined : (line: string) => io.progress?.(`${name}: ${line}`);
+  try {
+    const config = getConfig();
+    const outcome = await command.run(parsed.positionals, parsed.values as Record<string, string | boolean | undefined>, { config, json, progress });
+    if (outcome.ok) {
+      if (json) print(successEnvelope(name, outcome.data));
+      else io.stdout(`${outcome.human}\n`);
+      return 0;
+    }
+    if (json) print(errorEnvelope(name, outcome.error, outcome.data));
+    else io.stderr(`${outcome.human}\n${name}: Error: ${outcome.error.message}\n  ${outcome.error.hint}\n`);
+    return 1;
+  } catch (error) {
+    if (error instanceof UsageError) return usageError(name, error.message);
+    const whet = toWhetError(error);
+    if (json) print(errorEnvelope(name, whet));
+    else io.stderr(`${name}: Error: ${whet.message}\n  ${whet.hint}\n`);
+    return 1;
+  }
+}
