@@ -1,0 +1,28 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "../config";
+import { makeModel } from "../factory/make-model";
+import { useTempDirs } from "../testing/temp-dir";
+import { verifyLoad } from "./verify-load";
+
+const tempDir = useTempDirs();
+
+describe("verifyLoad (real mlx-lm)", () => {
+  it("loads a factory model and generates tokens", async () => {
+    const dir = join(await tempDir(), "m");
+    await makeModel({ dir, shards: 2, dtype: "float16" });
+    const check = await verifyLoad(dir, loadConfig(), { maxTokens: 5 });
+    expect(check.tokens).toHaveLength(5);
+    expect(check.tokens.every((t) => Number.isInteger(t) && t >= 0 && t < 512)).toBe(true);
+  });
+
+  it("turns an mlx-lm failure into the last error line, not a traceback", async () => {
+    const dir = join(await tempDir(), "m");
+    await makeModel({ dir, defects: ["weights-npz"] });
+    await expect(verifyLoad(dir, loadConfig())).rejects.toMatchObject({
+      code: "load_failed",
+      message: expect.stringMatching(/No safetensors found/),
+      hint: expect.stringMatching(/whet health/),
+    });
+  });
+});

@@ -1,0 +1,53 @@
+import { join } from "node:path";
+import { execa } from "execa";
+import type { WhetConfig } from "../config";
+import { WhetError } from "../errors";
+
+export interface LoadCheck {
+  tokens: number[];
+  text: string;
+  loadSeconds: number;
+  generateSeconds: number;
+}
+
+/** The last exception line of a Python traceback: the part a person needs. */
+function lastError(stderr: string): string {
+  const lines = stderr.trim().split("\n").filter((l) => /^\w*(Error|Exception)\b/.test(l));
+  return lines.pop() ?? stderr.trim().split("\n").pop() ?? "unknown error";
+}
+
+/**
+ * Loads `dir` with mlx-lm in the project venv and generates `maxTokens` tokens
+ * greedily: the proof that a model is runnable, not only well-formed.
+ */
+export async function verifyLoad(
+  dir: string,
+  config: Pick<WhetConfig, "python" | "projectRoot">,
+  options: { maxTokens?: number; prompt?: string; signal?: AbortSignal } = {},
+): Promise<LoadCheck> {
+  const { maxTokens = 8, prompt = "Hello, how are you?", signal } = options;
+  const script = join(config.projectRoot, "python", "verify_load.py");
+  const result = await execa(config.python, [script, dir, String(maxTokens), prompt], {
+    reject: false,
+    env: { TRANSFORMERS_VERBOSITY: "error", HF_HUB_OFFLINE: "1", HF_HUB_DISABLE_TELEMETRY: "1" },
+    ...(signal ? { cancelSignal: signal } : {}),
+  });
+  if (result.isCanceled) throw new WhetError("cancelled", "Load check cancelled", "Start it again when you are ready.");
+  if (result.failed && result.exitCode === undefined) {
+    throw new WhetError("python_missing", `Cannot run ${config.python}: ${result.shortMessage}`, "Install the project venv: npm run setup");
+  }
+  if (result.exitCode !== 0) {
+    throw new WhetError(
+      "load_failed",
+      `mlx-lm could not load ${dir}: ${lastError(result.stderr)}`,
+      `Run \`whet health ${dir}\` to see which defect stops it, and the repair.`,
+    );
+  }
+  const parsed = JSON.parse(result.stdout.trim().split("\n").pop() as string) as {
+    tokens: number[];
+    text: string;
+    load_s: number;
+    generate_s: number;
+  };
+  return { tokens: parsed.tokens, text: parsed.text, loadSeconds: parsed.load_s, generateSeconds: parsed.generate_s };
+}

@@ -1,0 +1,46 @@
+/**
+ * DNS-rebinding and CSRF defence for every request the app serves. A page on
+ * another site can make the browser send requests to 127.0.0.1, but it cannot
+ * make the Host header a loopback name (rebinding) nor the Origin ours (CSRF).
+ */
+export interface GuardVerdict {
+  status: 403;
+  message: string;
+}
+
+const LOOPBACK_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d{1,5})?$/i;
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+export interface GuardOptions {
+  /** Extra `host[:port]` values allowed, for an explicitly opted-in LAN address. */
+  allowedHosts?: readonly string[];
+}
+
+export function isAllowedHost(host: string | null, options: GuardOptions = {}): boolean {
+  if (!host) return false;
+  const lower = host.toLowerCase();
+  return LOOPBACK_HOST.test(lower) || (options.allowedHosts ?? []).some((h) => h.toLowerCase() === lower);
+}
+
+export function checkRequest(
+  request: { method: string; headers: { get(name: string): string | null } },
+  options: GuardOptions = {},
+): GuardVerdict | null {
+  const host = request.headers.get("host");
+  if (!isAllowedHost(host, options)) {
+    return { status: 403, message: `Forbidden: host '${host ?? ""}' is not this app's address (DNS rebinding protection).` };
+  }
+  const origin = request.headers.get("origin");
+  const site = request.headers.get("sec-fetch-site");
+  const unsafe = !SAFE_METHODS.has(request.method.toUpperCase());
+  if (unsafe || origin !== null) {
+    // Browsers send Origin on every cross-site request; a non-browser client (CLI, curl) sends none.
+    if (origin !== null && origin !== `http://${host}` && origin !== `https://${host}`) {
+      return { status: 403, message: `Forbidden: origin '${origin}' is not this app (cross-site request refused).` };
+    }
+    if (unsafe && site === "cross-site") {
+      return { status: 403, message: "Forbidden: cross-site request refused." };
+    }
+  }
+  return null;
+}
