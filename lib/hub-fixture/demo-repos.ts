@@ -63,8 +63,13 @@ export async function buildDemoRepos(dir: string): Promise<RepoSpec[]> {
       const staging = `${target}.partial-${process.pid}`;
       await rm(staging, { recursive: true, force: true });
       await makeModel({ ...demo.model, dir: staging });
-      await rm(target, { recursive: true, force: true });
-      await rename(staging, target);
+      // Another process may have finished the same (byte-identical) model meanwhile; keep its copy.
+      if (await exists(join(target, "config.json"))) {
+        await rm(staging, { recursive: true, force: true });
+      } else {
+        await rm(target, { recursive: true, force: true });
+        await rename(staging, target);
+      }
     }
     specs.push({
       id: `${DEMO_NAMESPACE}/${demo.name}`,

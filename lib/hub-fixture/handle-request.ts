@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { INVALID_CREDENTIALS, readCaller } from "./access";
-import { sendHubError } from "./hub-response";
-import { matchRoute } from "./match-route";
+import { sendHubError, sendJson } from "./hub-response";
+import { matchRoute, type Route } from "./match-route";
 import type { RepoStore } from "./repo-store";
 import type { RouteContext } from "./route-context";
 import { listModels } from "./routes/list-models";
@@ -23,7 +23,7 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, o
   res.setHeader("X-Request-Id", `Root=1-${randomUUID().replaceAll("-", "")}`);
   const origin = `http://${req.headers.host ?? "127.0.0.1"}`;
   const url = new URL(req.url ?? "/", origin);
-  let route;
+  let route: Route | null;
   try {
     route = matchRoute(req.method ?? "GET", url.pathname);
   } catch {
@@ -45,6 +45,9 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, o
       return listModels(ctx);
     case "whoami":
       return whoami(ctx);
+    case "agentHarnesses":
+      // Python (2.4+) fetches this registry to tag requests made by AI agents; empty means "none".
+      return sendJson(res, 200, { standardEnvVars: [], harnesses: {} });
     case "modelInfo":
       return modelInfo(ctx, route.repoId, route.revision);
     case "tree":

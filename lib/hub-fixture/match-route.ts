@@ -2,6 +2,7 @@
 export type Route =
   | { name: "listModels" }
   | { name: "whoami" }
+  | { name: "agentHarnesses" }
   | { name: "modelInfo"; repoId: string; revision: string }
   | { name: "tree"; repoId: string; revision: string; path: string }
   | { name: "pathsInfo"; repoId: string; revision: string }
@@ -20,6 +21,7 @@ export function matchRoute(method: string, pathname: string): Route | null {
 
   if (first === "api") {
     if (second === "whoami-v2" && third === undefined) return { name: "whoami" };
+    if (second === "agent-harnesses" && third === undefined) return readOnly(method, { name: "agentHarnesses" });
     if (second !== "models") return null;
     if (third === undefined) return method === "GET" || method === "HEAD" ? { name: "listModels" } : null;
     if (fourth === undefined) return null;

@@ -16,6 +16,9 @@ const optionsSchema = z.object({
   pageSize: z.number().int().positive().default(1000),
 });
 
+/** A demo session can run for hours; the record keeps the latest requests only. */
+const MAX_RECORDED_REQUESTS = 10_000;
+
 export interface HubFixtureOptions {
   repos?: RepoSpec[];
   /** 0 (the default) picks a free port. */
@@ -37,7 +40,7 @@ export interface RecordedRequest {
 export interface HubFixture {
   /** Origin to use as `hubUrl` / `HF_ENDPOINT`, e.g. `http://127.0.0.1:41234`. */
   url: string;
-  /** Every request received, in order, for tests to assert on. */
+  /** Requests received (the latest 10,000), in order, for tests to assert on. */
   requests: RecordedRequest[];
   addRepo(spec: RepoSpec): Promise<void>;
   /** Pushes a folder as a new commit on the revision's branch; returns the commit hash. */
@@ -61,6 +64,7 @@ export async function startHubFixture(options: HubFixtureOptions = {}): Promise<
   const server = createServer((req, res) => {
     const started = performance.now();
     requests.push({ method: req.method ?? "GET", path: req.url ?? "/", headers: req.headers });
+    if (requests.length > MAX_RECORDED_REQUESTS) requests.shift();
     res.on("close", () => {
       options.log?.(`${req.method} ${req.url} ${res.statusCode} ${Math.round(performance.now() - started)}ms`);
     });

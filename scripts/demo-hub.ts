@@ -1,0 +1,46 @@
+import { parseArgs } from "node:util";
+import { resolve } from "node:path";
+import { z } from "zod";
+import { buildDemoRepos } from "../lib/hub-fixture/demo-repos";
+import { startHubFixture } from "../lib/hub-fixture/start-hub-fixture";
+
+/**
+ * Serves the demo repos on loopback for the app's demo mode:
+ *   npx tsx scripts/demo-hub.ts [--port N] [--dir D] [--verbose]
+ * Prints exactly one line, {"url": "..."}, on stdout once it accepts
+ * requests; request logs (--verbose) go to stderr. Stops on SIGTERM/SIGINT.
+ */
+const argsSchema = z.object({
+  port: z.coerce.number().int().min(0).max(65535).default(0),
+  dir: z.string().min(1).default(".whet/demo-hub"),
+  verbose: z.boolean().default(false),
+});
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { port: { type: "string" }, dir: { type: "string" }, verbose: { type: "boolean" } },
+  });
+  const args = argsSchema.parse(values);
+  const repos = await buildDemoRepos(resolve(args.dir));
+  const hub = await startHubFixture({
+    repos,
+    port: args.port,
+    log: args.verbose ? (line) => process.stderr.write(`${line}\n`) : undefined,
+  });
+  const stop = () => {
+    hub.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once("SIGTERM", stop);
+  process.once("SIGINT", stop);
+  process.stdout.write(`${JSON.stringify({ url: hub.url })}\n`);
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  const hint = error && typeof error === "object" && "hint" in error ? `\n${String(error.hint)}` : "";
+  process.stderr.write(`demo-hub: ${message}${hint}\n`);
+  process.exit(1);
+});
