@@ -1,0 +1,131 @@
+"use client";
+
+import { useMutation, useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useRouter, useSearchParams } from "next/navigation";
+import { Suspense, useState } from "react";
+import { ErrorBox } from "../_components/error-box";
+import { JobProgress } from "../_components/job-progress";
+import { useTRPC } from "../_trpc/client";
+
+function workspaceNameFor(repo: string): string {
+  return (repo.split("/").pop() ?? repo).replace(/[^\w.-]/g, "-");
+}
+
+function CloneRow({ repo }: { repo: string }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const [name, setName] = useState(workspaceNameFor(repo));
+  const clone = useMutation(trpc.jobs.startClone.mutationOptions());
+  const [done, setDone] = useState<{ workspace: string } | null>(null);
+  return (
+    <div className="mt-3 space-y-2">
+      <form
+        className="flex flex-wrap items-center gap-2"
+        onSubmit={(e) => {
+          e.preventDefault();
+          clone.mutate({ repo, name });
+        }}
+      >
+        <label className="text-xs text-stone-600" htmlFor={`ws-${repo}`}>
+          Workspace name
+        </label>
+        <input
+          id={`ws-${repo}`}
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          className="rounded-md border border-stone-300 px-2 py-1 text-sm"
+        />
+        <button type="submit" className="rounded-md bg-stone-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-stone-700" disabled={clone.isPending}>
+          Clone to workspace
+        </button>
+      </form>
+      <ErrorBox error={clone.error} />
+      {clone.data ? (
+        <JobProgress
+          id={clone.data.id}
+          onFinished={(job) => {
+            if (job.status === "succeeded") setDone(job.result as { workspace: string });
+          }}
+        />
+      ) : null}
+      {done ? (
+        <button type="button" className="text-sm font-medium text-emerald-800 hover:underline" onClick={() => router.push(`/workspaces/${encodeURIComponent(done.workspace)}`)}>
+          Open workspace {done.workspace} →
+        </button>
+      ) : null}
+    </div>
+  );
+}
+
+function HubSearch() {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const params = useSearchParams();
+  const query = params.get("q") ?? "";
+  const [text, setText] = useState(query);
+  const [open, setOpen] = useState<string | null>(null);
+  const info = useQuery(trpc.system.info.queryOptions());
+  const results = useQuery(trpc.hub.search.queryOptions({ query, mlxOnly: false, limit: 30 }));
+  return (
+    <div className="space-y-6">
+      <div>
+        <h1 className="text-2xl font-semibold tracking-tight">Hugging Face Hub</h1>
+        <p className="text-sm text-stone-500">Searching {info.data?.endpoint ?? "…"}</p>
+      </div>
+      <form
+        role="search"
+        className="flex gap-2"
+        onSubmit={(e) => {
+          e.preventDefault();
+          router.replace(`/hub?q=${encodeURIComponent(text)}`);
+        }}
+      >
+        <input
+          aria-label="Search models"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          placeholder="Search models, e.g. llama 4bit"
+          className="w-full rounded-md border border-stone-300 px-3 py-2"
+        />
+        <button type="submit" className="rounded-md bg-stone-900 px-4 py-2 font-medium text-white hover:bg-stone-700">
+          Search
+        </button>
+      </form>
+      <ErrorBox error={results.error} />
+      {results.isLoading ? <p className="text-sm text-stone-500">Searching…</p> : null}
+      {results.data?.length === 0 ? <p className="text-sm text-stone-600">No models match “{query}”.</p> : null}
+      <ul className="divide-y divide-stone-200 rounded-md border border-stone-200 bg-white" data-testid="search-results">
+        {results.data?.map((model) => (
+          <li key={model.id} className="px-4 py-3" data-repo={model.id}>
+            <div className="flex items-center justify-between gap-4">
+              <div>
+                <button type="button" className="font-medium hover:underline" onClick={() => setOpen(open === model.id ? null : model.id)}>
+                  {model.id}
+                </button>
+                <p className="text-xs text-stone-500">
+                  ↓ {model.downloads} · ♥ {model.likes} · {model.pipelineTag ?? "—"} · {model.tags.filter((t) => t !== "region:us").slice(0, 5).join(", ")}
+                </p>
+              </div>
+              <button type="button" className="text-sm text-stone-700 hover:underline" onClick={() => setOpen(open === model.id ? null : model.id)}>
+                {open === model.id ? "Close" : "Clone…"}
+              </button>
+            </div>
+            {open === model.id ? <CloneRow repo={model.id} /> : null}
+          </li>
+        ))}
+      </ul>
+      <p className="text-xs text-stone-500">
+        Cloned models become workspaces; the Hugging Face cache is never modified. <Link href="/" className="underline">See your workspaces</Link>.
+      </p>
+    </div>
+  );
+}
+
+export default function HubPage() {
+  return (
+    <Suspense>
+      <HubSearch />
+    </Suspense>
+  );
+}

@@ -1,0 +1,137 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useParams, useRouter, useSearchParams } from "next/navigation";
+import { Suspense, useState } from "react";
+import type { JobSnapshot } from "../../../server/jobs/job-registry";
+import { ErrorBox } from "../../_components/error-box";
+import { FindingsList } from "../../_components/findings-list";
+import { formatBytes } from "../../_components/format";
+import { HealthBadge } from "../../_components/health-badge";
+import { JobProgress } from "../../_components/job-progress";
+import { useTRPC } from "../../_trpc/client";
+
+interface LoadCheck {
+  tokens: number[];
+  text: string;
+  loadSeconds: number;
+  generateSeconds: number;
+}
+
+function Workspace() {
+  const { name: raw } = useParams<{ name: string }>();
+  const name = decodeURIComponent(raw);
+  const trpc = useTRPC();
+  const router = useRouter();
+  const search = useSearchParams();
+  const queryClient = useQueryClient();
+  const model = useQuery(trpc.models.get.queryOptions({ spec: name }));
+  const [target, setTarget] = useState(`${name}-fixed`);
+  const [showRepair, setShowRepair] = useState(false);
+  const repairJob = search.get("repair");
+  const verifyJob = search.get("verify");
+  const repair = useMutation(
+    trpc.jobs.startRepair.mutationOptions({ onSuccess: (job) => router.replace(`?repair=${job.id}`) }),
+  );
+  const verify = useMutation(trpc.jobs.startVerify.mutationOptions({ onSuccess: (job) => router.replace(`?verify=${job.id}`) }));
+  const [repaired, setRepaired] = useState<string | null>(null);
+  const [loaded, setLoaded] = useState<LoadCheck | null>(null);
+
+  const onRepairFinished = (job: JobSnapshot) => {
+    if (job.status === "succeeded") setRepaired((job.result as { workspace: string }).workspace);
+    void queryClient.invalidateQueries(trpc.models.list.queryFilter());
+  };
+
+  if (model.error) return <ErrorBox error={model.error} />;
+  if (!model.data) return <p className="text-sm text-stone-500">Checking {name}…</p>;
+  const { report, model: m, path } = model.data;
+  const sentinelOrigin = m.origin;
+
+  return (
+    <div className="space-y-8">
+      <div>
+        <p className="text-sm text-stone-500">
+          <Link href="/" className="hover:underline">Workspaces</Link> /
+        </p>
+        <div className="mt-1 flex flex-wrap items-center gap-3">
+          <h1 className="text-2xl font-semibold tracking-tight" data-testid="workspace-name">{name}</h1>
+          <HealthBadge healthy={report.healthy} />
+          <span className="text-xs text-stone-500">{report.managed ? "managed workspace" : "unmanaged folder"}</span>
+        </div>
+        <p className="mt-1 break-all text-xs text-stone-500">
+          {path} · {formatBytes(m.size_bytes)} · {m.framework} · {m.model_type}
+          {sentinelOrigin ? ` · from ${sentinelOrigin}` : ""}
+        </p>
+      </div>
+
+      <section className="space-y-3">
+        <h2 className="text-lg font-semibold">Health</h2>
+        <p className="text-sm" data-testid="health-reason">{report.reason}</p>
+        <FindingsList findings={report.findings} onRepair={() => setShowRepair(true)} />
+      </section>
+
+      {showRepair || repairJob ? (
+        <section className="space-y-3 rounded-md border border-stone-200 bg-stone-100/60 p-4">
+          <h2 className="text-lg font-semibold">Repair index</h2>
+          <p className="text-sm text-stone-600">
+            Copies this model into a new workspace and rebuilds model.safetensors.index.json from the shard headers. This workspace is not changed.
+          </p>
+          <form
+            className="flex flex-wrap items-center gap-2"
+            onSubmit={(e) => {
+              e.preventDefault();
+              repair.mutate({ source: name, name: target });
+            }}
+          >
+            <label htmlFor="target" className="text-sm">New workspace</label>
+            <input id="target" value={target} onChange={(e) => setTarget(e.target.value)} className="rounded-md border border-stone-300 px-2 py-1 text-sm" />
+            <button type="submit" className="rounded-md bg-stone-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-stone-700" disabled={repair.isPending}>
+              Run repair
+            </button>
+          </form>
+          <ErrorBox error={repair.error} />
+          {repairJob ? <JobProgress id={repairJob} onFinished={onRepairFinished} /> : null}
+          {repaired ? (
+            <Link href={`/workspaces/${encodeURIComponent(repaired)}`} className="inline-block text-sm font-medium text-emerald-800 hover:underline">
+              Open repaired workspace {repaired} →
+            </Link>
+          ) : null}
+        </section>
+      ) : null}
+
+      <section className="space-y-3">
+        <h2 className="text-lg font-semibold">Run check</h2>
+        <p className="text-sm text-stone-600">Load the model with mlx-lm and generate a few tokens to prove it runs.</p>
+        <button
+          type="button"
+          onClick={() => verify.mutate({ spec: name })}
+          className="rounded-md border border-stone-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-stone-50"
+          disabled={verify.isPending}
+        >
+          Load in mlx-lm
+        </button>
+        <ErrorBox error={verify.error} />
+        {verifyJob ? (
+          <JobProgress id={verifyJob} onFinished={(job) => job.status === "succeeded" && setLoaded(job.result as LoadCheck)} />
+        ) : null}
+        {loaded ? (
+          <div className="rounded-md border border-emerald-200 bg-emerald-50 p-3 text-sm" data-testid="load-result">
+            <p>
+              Loaded in {loaded.loadSeconds.toFixed(2)} s; generated {loaded.tokens.length} tokens in {loaded.generateSeconds.toFixed(2)} s.
+            </p>
+            <p className="mt-1 font-mono text-xs text-stone-700">tokens: {loaded.tokens.join(" ")}</p>
+          </div>
+        ) : null}
+      </section>
+    </div>
+  );
+}
+
+export default function WorkspacePage() {
+  return (
+    <Suspense>
+      <Workspace />
+    </Suspense>
+  );
+}
