@@ -15,10 +15,10 @@ export function toHubError(error: unknown, what: string, hubUrl: string): WhetEr
       );
     }
     if (error.statusCode === 404) {
-      if (/revision/i.test(text)) {
+      if (/invalid rev id|revision not found/i.test(text)) {
         return new WhetError("revision_not_found", `Revision not found for ${what}: ${text}`, "Check the branch, tag or commit after '@'.");
       }
-      if (/entry|file/i.test(text)) {
+      if (/entry not found/i.test(text)) {
         return new WhetError("file_not_found", `File not found in ${what}: ${text}`, "The repository changed while downloading; try again.");
       }
       return new WhetError("repo_not_found", `Repository not found: ${what}`, "Check the name (org/name), or search with `whet search` / the Hub page.");
