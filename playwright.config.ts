@@ -1,0 +1,56 @@
+import { defineConfig } from "@playwright/test";
+
+/**
+ * End-to-end tests in Debian's Chromium against the production build (`next
+ * start`), with the demo hub as the Hub and a throw-away data directory.
+ */
+const APP_PORT = Number(process.env.E2E_APP_PORT ?? 3217);
+const HUB_PORT = Number(process.env.E2E_HUB_PORT ?? 4817);
+const STATE = ".tmp/e2e";
+
+export default defineConfig({
+  testDir: "e2e",
+  outputDir: "test-results",
+  timeout: 120_000,
+  expect: { timeout: 30_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [["list"]],
+  use: {
+    baseURL: `http://127.0.0.1:${APP_PORT}`,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    viewport: { width: 1280, height: 900 },
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    },
+  },
+  webServer: [
+    {
+      command: `npx tsx scripts/demo-hub.ts --port ${HUB_PORT} --dir ${STATE}/demo-hub`,
+      url: `http://127.0.0.1:${HUB_PORT}/api/models?limit=1`,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+    {
+      // A fresh home every run: workspaces and the HF cache start empty.
+      command: `rm -rf ${STATE}/home ${STATE}/hf && npx next start -H 127.0.0.1 -p ${APP_PORT}`,
+      url: `http://127.0.0.1:${APP_PORT}/api/health`,
+      reuseExistingServer: false,
+      timeout: 180_000,
+      stdout: "ignore",
+      stderr: "pipe",
+      env: {
+        HF_ENDPOINT: `http://127.0.0.1:${HUB_PORT}`,
+        WHET_HOME: `${process.cwd()}/${STATE}/home`,
+        HF_HOME: `${process.cwd()}/${STATE}/hf`,
+        HF_TOKEN: "",
+        HF_HUB_CACHE: "",
+      },
+    },
+  ],
+});

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Installs everything Whetstone needs, idempotently: npm packages, the project
+# Python venv (.venv) with mlx, mlx-lm and huggingface_hub, and on Linux the
+# Chromium the end-to-end tests drive. Quick when everything is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+MLX_VERSION=0.32.4
+say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+hash_of() { cat "$@" 2>/dev/null | sha256sum | cut -c1-16; }
+
+# Node.js 20.9+ (Next.js 16).
+node -e 'const [a,b]=process.versions.node.split(".").map(Number); if (a<20||(a===20&&b<9)) { console.error("Node.js 20.9 or newer is required, found "+process.versions.node); process.exit(1) }'
+
+# npm packages, reinstalled only when package-lock.json changed.
+lock_hash=$(hash_of package-lock.json)
+if [ "$(cat node_modules/.whet-lock-hash 2>/dev/null)" != "$lock_hash" ]; then
+  say "installing npm packages (npm ci)"
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
+  echo "$lock_hash" > node_modules/.whet-lock-hash
+fi
+
+# Python venv with pinned mlx, mlx-lm and huggingface_hub.
+case "$(uname -s)" in
+  Darwin) mlx_req="mlx==$MLX_VERSION" ;;
+  *) mlx_req="mlx[cpu]==$MLX_VERSION" ;;
+esac
+py_hash=$(echo "$mlx_req $(hash_of python/requirements.txt python/constraints.txt)")
+if [ "$(cat .venv/.whet-req-hash 2>/dev/null)" != "$py_hash" ]; then
+  python=""
+  for candidate in python3.13 python3.12 python3.11 python3.10 python3; do
+    if command -v "$candidate" >/dev/null && "$candidate" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)' 2>/dev/null; then
+      python=$candidate
+      break
+    fi
+  done
+  [ -n "$python" ] || { echo "Python 3.10 or newer is required (python3 not found)" >&2; exit 1; }
+  if [ ! -x .venv/bin/python ]; then
+    say "creating the Python venv (.venv) with $python"
+    "$python" -m venv .venv
+  fi
+  say "installing $mlx_req, mlx-lm and huggingface_hub into .venv"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check "$mlx_req" -r python/requirements.txt -c python/constraints.txt
+  echo "$py_hash" > .venv/.whet-req-hash
+fi
+
+# Debian's Chromium for the Playwright tests (Playwright cannot download browsers here).
+if [ "$(uname -s)" = Linux ] && [ ! -x /usr/bin/chromium ]; then
+  say "installing Debian's chromium"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+fi
+say "ready"
