@@ -67,6 +67,9 @@ function HubSearch() {
   const [open, setOpen] = useState<string | null>(null);
   const info = useQuery(trpc.system.info.queryOptions());
   const results = useQuery(trpc.hub.search.queryOptions({ query, mlxOnly: false, limit: 30 }));
+  // Clones started before a reload keep running on the server; show them again.
+  const jobs = useQuery(trpc.jobs.list.queryOptions(undefined, { refetchInterval: 3_000 }));
+  const running = jobs.data?.filter((j) => j.kind === "clone" && j.status === "running") ?? [];
   return (
     <div className="space-y-6">
       <div>
@@ -92,6 +95,14 @@ function HubSearch() {
           Search
         </button>
       </form>
+      {running.length > 0 ? (
+        <section className="space-y-2" aria-label="Clones in progress">
+          <h2 className="text-sm font-medium text-stone-600">Clones in progress</h2>
+          {running.map((job) => (
+            <JobProgress key={job.id} id={job.id} />
+          ))}
+        </section>
+      ) : null}
       <ErrorBox error={results.error} />
       {results.isLoading ? <p className="text-sm text-stone-500">Searching…</p> : null}
       {results.data?.length === 0 ? <p className="text-sm text-stone-600">No models match “{query}”.</p> : null}

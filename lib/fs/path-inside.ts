@@ -19,6 +19,6 @@ export async function realPathLenient(path: string): Promise<string> {
   } catch {
     const parent = dirname(absolute);
     if (parent === absolute) return absolute;
-    return join(await realPathLenient(parent), basename(absolute));
+    return join(/*turbopackIgnore: true*/ await realPathLenient(parent), basename(absolute));
   }
 }
