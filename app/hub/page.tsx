@@ -12,11 +12,11 @@ function workspaceNameFor(repo: string): string {
   return (repo.split("/").pop() ?? repo).replace(/[^\w.-]/g, "-");
 }
 
-function CloneRow({ repo }: { repo: string }) {
+function CloneRow({ repo, onStarted }: { repo: string; onStarted: (jobId: string) => void }) {
   const trpc = useTRPC();
   const router = useRouter();
   const [name, setName] = useState(workspaceNameFor(repo));
-  const clone = useMutation(trpc.jobs.startClone.mutationOptions());
+  const clone = useMutation(trpc.jobs.startClone.mutationOptions({ onSuccess: (job) => onStarted(job.id) }));
   const [done, setDone] = useState<{ workspace: string } | null>(null);
   return (
     <div className="mt-3 space-y-2">
@@ -69,7 +69,8 @@ function HubSearch() {
   const results = useQuery(trpc.hub.search.queryOptions({ query, mlxOnly: false, limit: 30 }));
   // Clones started before a reload keep running on the server; show them again.
   const jobs = useQuery(trpc.jobs.list.queryOptions(undefined, { refetchInterval: 3_000 }));
-  const running = jobs.data?.filter((j) => j.kind === "clone" && j.status === "running") ?? [];
+  const [shownInRows, setShownInRows] = useState<string[]>([]);
+  const running = jobs.data?.filter((j) => j.kind === "clone" && j.status === "running" && !shownInRows.includes(j.id)) ?? [];
   return (
     <div className="space-y-6">
       <div>
@@ -122,7 +123,7 @@ function HubSearch() {
                 {open === model.id ? "Close" : "Clone…"}
               </button>
             </div>
-            {open === model.id ? <CloneRow repo={model.id} /> : null}
+            {open === model.id ? <CloneRow repo={model.id} onStarted={(id) => setShownInRows((ids) => [...ids, id])} /> : null}
           </li>
         ))}
       </ul>
