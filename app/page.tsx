@@ -2,10 +2,23 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import type { ReactNode } from "react";
 import { ErrorBox } from "./_components/error-box";
 import { formatBytes } from "./_components/format";
 import { HealthBadge } from "./_components/health-badge";
 import { useTRPC } from "./_trpc/client";
+
+function ModelRow({ title, detail, healthy }: { title: ReactNode; detail: string; healthy: boolean }) {
+  return (
+    <li className="flex items-center justify-between gap-4 px-4 py-3">
+      <div>
+        {title}
+        <p className="text-xs text-stone-500">{detail}</p>
+      </div>
+      <HealthBadge healthy={healthy} />
+    </li>
+  );
+}
 
 export default function ModelsPage() {
   const trpc = useTRPC();
@@ -27,20 +40,23 @@ export default function ModelsPage() {
           <p className="mt-4 text-sm text-stone-600">No workspaces yet. Search the Hub and clone a model to start.</p>
         ) : null}
         <ul className="mt-4 divide-y divide-stone-200 rounded-md border border-stone-200 bg-white">
-          {workspaces.map(({ model, findings }) => (
-            <li key={model.name} className="flex items-center justify-between gap-4 px-4 py-3">
-              <div>
-                <Link href={`/workspaces/${encodeURIComponent(model.display_name ?? model.name)}`} className="font-medium hover:underline">
-                  {model.display_name ?? model.name}
-                </Link>
-                <p className="text-xs text-stone-500">
-                  {model.origin ?? "unmanaged folder"} · {formatBytes(model.size_bytes)}
-                  {findings.length ? ` · ${findings.length} finding${findings.length === 1 ? "" : "s"}` : ""}
-                </p>
-              </div>
-              <HealthBadge healthy={model.health === "healthy"} />
-            </li>
-          ))}
+          {workspaces.map(({ model, findings }) => {
+            const name = model.display_name ?? model.name;
+            return (
+              <ModelRow
+                key={model.name}
+                healthy={model.health === "healthy"}
+                title={
+                  <Link href={`/workspaces/${encodeURIComponent(name)}`} className="font-medium hover:underline">
+                    {name}
+                  </Link>
+                }
+                detail={`${model.origin ?? "unmanaged folder"} · ${formatBytes(model.size_bytes)}${
+                  findings.length ? ` · ${findings.length} finding${findings.length === 1 ? "" : "s"}` : ""
+                }`}
+              />
+            );
+          })}
         </ul>
       </section>
       <section>
@@ -48,15 +64,12 @@ export default function ModelsPage() {
         {models.data && cached.length === 0 ? <p className="mt-2 text-sm text-stone-600">The Hugging Face cache holds no models.</p> : null}
         <ul className="mt-4 divide-y divide-stone-200 rounded-md border border-stone-200 bg-white">
           {cached.map(({ model }) => (
-            <li key={model.name} className="flex items-center justify-between gap-4 px-4 py-3">
-              <div>
-                <p className="font-medium">{model.name}</p>
-                <p className="text-xs text-stone-500">
-                  {model.hash?.slice(0, 7)} · {formatBytes(model.size_bytes)} · {model.reason ?? "runnable"}
-                </p>
-              </div>
-              <HealthBadge healthy={model.health === "healthy"} />
-            </li>
+            <ModelRow
+              key={model.name}
+              healthy={model.health === "healthy"}
+              title={<p className="font-medium">{model.name}</p>}
+              detail={`${model.hash?.slice(0, 7) ?? ""} · ${formatBytes(model.size_bytes)} · ${model.reason ?? "runnable"}`}
+            />
           ))}
         </ul>
       </section>

@@ -3,7 +3,7 @@ import { hubAccessFrom } from "../../lib/hub/hub-access";
 import { parseRepoSpec } from "../../lib/hub/repo-spec";
 import { UsageError, type Command } from "../command";
 import { workspacePath } from "../paths";
-import { formatBytes } from "../render/bytes";
+import { formatBytes } from "../../lib/format/format-bytes";
 
 export const cloneCommand: Command = {
   name: "clone",

@@ -1,6 +1,6 @@
 import { listModels } from "../../lib/models/list-models";
 import type { Command } from "../command";
-import { formatBytes } from "../render/bytes";
+import { formatBytes } from "../../lib/format/format-bytes";
 
 export const listCommand: Command = {
   name: "list",

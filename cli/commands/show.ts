@@ -6,7 +6,7 @@ import { readSentinel } from "../../lib/workspace/sentinel";
 import { listModelFiles } from "../../lib/convert/copy-model-files";
 import { stat } from "node:fs/promises";
 import { UsageError, type Command } from "../command";
-import { formatBytes } from "../render/bytes";
+import { formatBytes } from "../../lib/format/format-bytes";
 
 function fileType(name: string): string {
   if (name === "config.json") return "config";
