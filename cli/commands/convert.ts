@@ -1,11 +1,27 @@
 import { stat } from "node:fs/promises";
-import { repairIndex } from "../../lib/convert/repair-index";
 import { WhetError } from "../../lib/errors";
 import { resolveModel } from "../../lib/models/resolve-model";
 import { UsageError, type Command } from "../command";
+import type { ConvertMode } from "../convert/convert-mode";
+import { repairIndexMode } from "../convert/repair-index-mode";
 import { workspacePath } from "../paths";
 
-const MODES = ["repair-index", "quantize", "dequantize", "repair-weights", "repair-config", "add-preprocessor-config", "repair-all"] as const;
+const MODES = ["repair-index", "quantize", "dequantize", "dtype", "repair-weights", "repair-config", "add-preprocessor-config", "repair-all"] as const;
+type ModeName = (typeof MODES)[number];
+
+/** The modes this version implements; the others answer "not implemented yet". */
+const HANDLERS: Partial<Record<ModeName, ConvertMode>> = {
+  "repair-index": repairIndexMode,
+};
+
+/** Which mode the flags ask for: `--dtype` alone is a mode, with another mode it is an option. */
+function chosenMode(values: Record<string, string | boolean | undefined>): ModeName {
+  const modes = MODES.filter((m) => m !== "dtype" && (values[m] !== undefined || (m === "quantize" && values["q-bits"] !== undefined)));
+  if (modes.length > 1) throw new UsageError(`Choose one mode; got ${modes.map((m) => `--${m}`).join(" and ")}`);
+  if (modes[0]) return modes[0];
+  if (values.dtype !== undefined) return "dtype";
+  throw new UsageError("Must specify a conversion mode (--repair-index, --quantize N, --dequantize, --dtype T, ...)");
+}
 
 export const convertCommand: Command = {
   name: "convert",
@@ -28,59 +44,15 @@ export const convertCommand: Command = {
   async run(positionals, values, { config, progress }) {
     const [sourceArg, targetArg] = positionals;
     if (!sourceArg || !targetArg) throw new UsageError("convert needs SOURCE and TARGET");
-    const chosen = MODES.filter((m) => values[m] !== undefined || (m === "quantize" && values["q-bits"] !== undefined));
-    if (chosen.length === 0) throw new UsageError("Must specify a conversion mode (--repair-index, --quantize N, ...)");
-    if (chosen.length > 1) throw new UsageError(`Choose one mode; got ${chosen.map((m) => `--${m}`).join(" and ")}`);
-    const mode = chosen[0] as (typeof MODES)[number];
-    if (mode !== "repair-index") {
-      throw new WhetError("not_implemented", `convert --${mode} is not implemented yet`, "Only --repair-index is available in this version.");
+    const mode = chosenMode(values);
+    const handler = HANDLERS[mode];
+    if (!handler) {
+      throw new WhetError("not_implemented", `convert --${mode} is not implemented yet`, `Available: ${Object.keys(HANDLERS).map((m) => `--${m}`).join(", ")}.`);
     }
-
-    const roots = { hubCache: config.hubCache, workspaceRoot: config.workspaceRoot };
     // A folder that exists is the source as given; anything else is a model name (workspace or cache).
     const isFolder = (await stat(sourceArg).catch(() => null))?.isDirectory() === true;
-    const source = isFolder ? sourceArg : (await resolveModel(sourceArg, roots)).path;
+    const source = isFolder ? sourceArg : (await resolveModel(sourceArg, { hubCache: config.hubCache, workspaceRoot: config.workspaceRoot })).path;
     const target = workspacePath(targetArg, config.workspaceRoot);
-    const skipHealth = values["skip-health"] === true;
-
-    const result = await repairIndex({
-      source,
-      target,
-      roots: { hubCache: config.hubCache, hfHome: config.hfHome },
-      skipHealth,
-      onProgress: (p) => progress(`${p.phase}${p.filesTotal ? ` ${p.filesDone}/${p.filesTotal}` : ""}`),
-    });
-    const health = result.health;
-    const data = {
-      source: result.source,
-      target: result.target,
-      mode: result.mode,
-      health_check: !skipHealth,
-      ...(health ? { health_status: health.healthy ? "healthy" : "unhealthy", health_reason: health.reason } : {}),
-      message: "Index rebuilt successfully",
-      ...(result.droppedFromIndex.length
-        ? { warning: `The old index listed ${result.droppedFromIndex.length} tensor(s) no shard holds; they are not in the new index: ${result.droppedFromIndex.join(", ")}` }
-        : {}),
-      shards: result.shards,
-      tensors: result.tensors,
-      fixed: result.fixed,
-      findings: health?.findings ?? [],
-    };
-    const lines = [
-      `convert: ${result.source} → ${result.target}`,
-      "Mode: repair-index",
-      ...(data.warning ? [`⚠ ${data.warning}`] : []),
-      `Index rebuilt successfully (${result.tensors} tensors in ${result.shards.length} shard${result.shards.length === 1 ? "" : "s"})`,
-      ...(result.fixed.length ? [`Fixed: ${result.fixed.join(", ")}`] : []),
-    ];
-    if (health && !health.healthy) {
-      const error = new WhetError(
-        "HealthCheckFailed",
-        `Output workspace failed health check: ${health.reason}`,
-        `Run whet health ${result.target} for the details.`,
-      );
-      return { ok: false, error, data, human: [...lines, `✗ Health check: ${health.reason}`].join("\n") };
-    }
-    return { ok: true, data, human: [...lines, health ? "✓ Health check: passed" : "Health check skipped"].join("\n") };
+    return handler({ source, target, values, config, skipHealth: values["skip-health"] === true, progress });
   },
 };
