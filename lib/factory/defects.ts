@@ -26,6 +26,21 @@ export const DEFECT_IDS = [
   "truncated-shard",
   "lfs-pointer",
   "partial-download",
+  "tokenizer-regex-bug",
+  "chat-template-missing",
+  "chat-template-broken",
+  "safetensors-no-metadata",
+  "quantization-config-stale",
+  "quantized-without-config",
+  "quantization-shape-mismatch",
+  "vocab-size-too-small",
+  "embedding-rows-mismatch",
+  "lm-head-with-tied-embeddings",
+  "lm-head-missing",
+  "missing-parameter",
+  "unexpected-parameter",
+  "eos-turn-token-missing",
+  "model-type-unknown",
 ] as const;
 
 export type DefectId = (typeof DEFECT_IDS)[number];
@@ -35,6 +50,43 @@ async function editJson(path: string, edit: (json: Record<string, unknown>) => v
   edit(json);
   await writeFile(path, `${JSON.stringify(json, null, 2)}\n`);
 }
+
+/**
+ * Rewrites the shards (and the index, if any) after changing the tensor list:
+ * `edit` returns the new tensors per shard file.
+ */
+async function rewriteTensors(
+  model: MadeModel,
+  tensors: TensorToWrite[],
+  edit: (file: string, shardTensors: TensorToWrite[]) => TensorToWrite[],
+  metadata: Record<string, string> | null = { format: "mlx" },
+): Promise<void> {
+  const map = new Map<string, string>();
+  let total = 0;
+  for (const file of model.shardFiles) {
+    const edited = edit(file, tensors.filter((t) => model.weightMap.get(t.name) === file));
+    await writeSafetensors(join(model.dir, file), edited, metadata);
+    for (const t of edited) {
+      map.set(t.name, file);
+      total += t.data.byteLength;
+    }
+  }
+  if (model.shardFiles.length > 1) await writeFile(join(model.dir, INDEX_FILE), formatIndex(map, total));
+}
+
+/** A 4-bit, group-64 packed layout for a [out, in] weight: U32 [out, in/8], scales and biases [out, in/64]. */
+function fakeQuantized(tensor: TensorToWrite, name: string): TensorToWrite[] {
+  const [out = 0, inputs = 0] = tensor.shape;
+  const groups = inputs / 64;
+  return [
+    { name: `${name}.weight`, dtype: "U32", shape: [out, inputs / 8], data: new Uint8Array(out * (inputs / 8) * 4).fill(0x5a) },
+    { name: `${name}.scales`, dtype: tensor.dtype, shape: [out, groups], data: new Uint8Array(out * groups * 2).fill(0x3c) },
+    { name: `${name}.biases`, dtype: tensor.dtype, shape: [out, groups], data: new Uint8Array(out * groups * 2) },
+  ];
+}
+
+const MISTRAL_BROKEN_REGEX =
+  "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
 
 function lastShard(model: MadeModel): string {
   return model.shardFiles[model.shardFiles.length - 1] as string;
@@ -158,6 +210,104 @@ const DEFECTS: Record<DefectId, (model: MadeModel, tensors: TensorToWrite[]) => 
     await handle.truncate(Math.floor(size / 2));
     await handle.close();
     await rename(file, `${file}.incomplete`);
+  },
+  // ADR-018 A2: a Mistral tokenizer.json from transformers 4.52 with the Llama-3 style split regex.
+  async "tokenizer-regex-bug"(model) {
+    await editJson(join(model.dir, "config.json"), (c) => {
+      c.model_type = "mistral";
+      c.architectures = ["MistralForCausalLM"];
+      c.transformers_version = "4.52.4";
+    });
+    await editJson(join(model.dir, "tokenizer.json"), (t) => {
+      t.pre_tokenizer = {
+        type: "Sequence",
+        pretokenizers: [
+          { type: "Split", pattern: { Regex: MISTRAL_BROKEN_REGEX }, behavior: "Isolated", invert: false },
+          { type: "ByteLevel", add_prefix_space: false, trim_offsets: true, use_regex: false },
+        ],
+      };
+    });
+  },
+  async "chat-template-missing"(model) {
+    await editJson(join(model.dir, "tokenizer_config.json"), (t) => {
+      delete t.chat_template;
+    });
+  },
+  async "chat-template-broken"(model) {
+    await editJson(join(model.dir, "tokenizer_config.json"), (t) => {
+      t.chat_template = "{% for message in messages %}{{ message['content'] }";
+    });
+  },
+  async "safetensors-no-metadata"(model, tensors) {
+    await rewriteTensors(model, tensors, (_file, own) => own, null);
+  },
+  async "quantization-config-stale"(model) {
+    await editJson(join(model.dir, "config.json"), (c) => {
+      c.quantization = { group_size: 64, bits: 4 };
+      c.quantization_config = { group_size: 64, bits: 4 };
+    });
+  },
+  async "quantized-without-config"(model, tensors) {
+    const name = "model.layers.0.self_attn.q_proj";
+    await rewriteTensors(model, tensors, (_file, own) =>
+      own.flatMap((t) => (t.name === `${name}.weight` ? fakeQuantized(t, name) : [t])),
+    );
+  },
+  // Packed as 4-bit but declared 8-bit.
+  async "quantization-shape-mismatch"(model, tensors) {
+    const name = "model.layers.0.self_attn.q_proj";
+    await rewriteTensors(model, tensors, (_file, own) =>
+      own.flatMap((t) => (t.name === `${name}.weight` ? fakeQuantized(t, name) : [t])),
+    );
+    await editJson(join(model.dir, "config.json"), (c) => {
+      c.quantization = { group_size: 64, bits: 8 };
+      c.quantization_config = { group_size: 64, bits: 8 };
+    });
+  },
+  async "vocab-size-too-small"(model) {
+    await editJson(join(model.dir, "config.json"), (c) => {
+      c.vocab_size = 300;
+    });
+  },
+  async "embedding-rows-mismatch"(model) {
+    await editJson(join(model.dir, "config.json"), (c) => {
+      c.vocab_size = 1024;
+    });
+  },
+  async "lm-head-with-tied-embeddings"(model) {
+    await editJson(join(model.dir, "config.json"), (c) => {
+      c.tie_word_embeddings = true;
+    });
+  },
+  async "lm-head-missing"(model, tensors) {
+    await rewriteTensors(model, tensors, (_file, own) => own.filter((t) => t.name !== "lm_head.weight"));
+  },
+  async "missing-parameter"(model, tensors) {
+    await rewriteTensors(model, tensors, (_file, own) => own.filter((t) => t.name !== "model.layers.1.mlp.up_proj.weight"));
+  },
+  async "unexpected-parameter"(model, tensors) {
+    const last = lastShard(model);
+    const stray: TensorToWrite = { name: "model.vision_tower.patch_embed.weight", dtype: "F32", shape: [4, 4], data: new Uint8Array(64) };
+    await rewriteTensors(model, tensors, (file, own) => (file === last ? [...own, stray] : own));
+  },
+  // Turns end with <|im_end|> in the template, but only <|endoftext|> stops generation.
+  async "eos-turn-token-missing"(model) {
+    const tokenizer = JSON.parse(await readFile(join(model.dir, "tokenizer.json"), "utf8")) as { added_tokens: { id: number; content: string }[] };
+    const endOfText = tokenizer.added_tokens.find((t) => t.content === "<|endoftext|>")?.id ?? 0;
+    await editJson(join(model.dir, "config.json"), (c) => {
+      c.eos_token_id = endOfText;
+    });
+    await editJson(join(model.dir, "generation_config.json"), (g) => {
+      g.eos_token_id = endOfText;
+    });
+    await editJson(join(model.dir, "tokenizer_config.json"), (t) => {
+      t.eos_token = "<|endoftext|>";
+    });
+  },
+  async "model-type-unknown"(model) {
+    await editJson(join(model.dir, "config.json"), (c) => {
+      c.model_type = "frobnicator";
+    });
   },
 };
 

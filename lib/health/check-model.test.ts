@@ -8,8 +8,8 @@ import { checkModel } from "./check-model";
 
 const tempDir = useTempDirs();
 
-async function model(defects: DefectId[] = [], shards = 2) {
-  const dir = join(await tempDir(), "model");
+async function model(defects: DefectId[] = [], shards = 2, name = "model") {
+  const dir = join(await tempDir(), name);
   await makeModel({ dir, shards, defects });
   return dir;
 }
@@ -41,11 +41,27 @@ describe("checkModel", () => {
     "truncated-shard": { id: "shard-truncated", evidence: { file: "model-00002-of-00002.safetensors" } },
     "lfs-pointer": { id: "lfs-pointer", evidence: { files: ["model-00002-of-00002.safetensors"] } },
     "partial-download": { id: "partial-download", evidence: { files: ["model-00002-of-00002.safetensors.incomplete"] } },
+    "tokenizer-regex-bug": { id: "tokenizer-regex", evidence: { file: "tokenizer.json", field: "pre_tokenizer" } },
+    "chat-template-missing": { id: "chat-template-missing", evidence: { field: "chat_template" } },
+    "chat-template-broken": { id: "chat-template-broken", evidence: { field: "chat_template" } },
+    "safetensors-no-metadata": { id: "safetensors-metadata-missing", evidence: { files: ["model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors"] } },
+    "quantization-config-stale": { id: "quantization-mismatch", evidence: { field: "quantization" } },
+    "quantized-without-config": { id: "quantization-mismatch", evidence: { tensors: ["model.layers.0.self_attn.q_proj.scales"] } },
+    "quantization-shape-mismatch": { id: "quantization-mismatch", evidence: { tensors: ["model.layers.0.self_attn.q_proj.weight"] } },
+    "vocab-size-too-small": { id: "vocab-size-mismatch", evidence: { field: "vocab_size" } },
+    "embedding-rows-mismatch": { id: "vocab-size-mismatch", evidence: { tensor: "model.embed_tokens.weight" } },
+    "lm-head-with-tied-embeddings": { id: "tied-embeddings-mismatch", evidence: { tensor: "lm_head.weight" } },
+    "lm-head-missing": { id: "tied-embeddings-mismatch", evidence: { tensor: "lm_head.weight" } },
+    "missing-parameter": { id: "missing-parameters", evidence: { tensors: ["model.layers.1.mlp.up_proj.weight"] } },
+    "unexpected-parameter": { id: "unexpected-parameters", evidence: { tensors: ["model.vision_tower.patch_embed.weight"] } },
+    "eos-turn-token-missing": { id: "eos-token-mismatch", evidence: { file: "generation_config.json" } },
+    "model-type-unknown": { id: "model-type-unsupported", evidence: { field: "model_type" } },
   };
 
   for (const defect of DEFECT_IDS) {
     it(`detects ${defect}`, async () => {
-      const report = await checkModel(await model([defect]));
+      // The missing-template check goes by name: only instruct models need one.
+      const report = await checkModel(await model([defect], 2, defect === "chat-template-missing" ? "tiny-instruct" : "model"));
       const finding = report.findings.find((f) => f.id === expected[defect].id);
       expect(finding, JSON.stringify(report.findings, null, 2)).toBeDefined();
       expect(finding?.evidence).toMatchObject(expected[defect].evidence);

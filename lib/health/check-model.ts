@@ -10,9 +10,31 @@ import type { Rule } from "./rules/rule";
 import { shardIntegrity } from "./rules/shard-integrity";
 import { tokenizerFiles } from "./rules/tokenizer-files";
 import { weightPresence } from "./rules/weight-presence";
+import { tokenizerRegex } from "./rules/tokenizer-regex";
+import { chatTemplate } from "./rules/chat-template";
+import { safetensorsMetadata } from "./rules/safetensors-metadata";
+import { modelStructure, tiedEmbeddings } from "./rules/model-structure";
+import { vocabSize } from "./rules/vocab-size";
+import { quantizationConsistency } from "./rules/quantization-consistency";
+import { eosConsistency } from "./rules/eos-consistency";
 
-/** In the order mlx-knife evaluates them, so the first blocking reason matches its report. */
-const RULES: readonly Rule[] = [configRules, weightPresence, shardIntegrity, indexConsistency, tokenizerFiles];
+/** mlx-knife's integrity rules, in its order, so the first blocking reason matches its report. */
+const INTEGRITY: readonly Rule[] = [configRules, weightPresence, shardIntegrity, indexConsistency, tokenizerFiles];
+
+/** Findings that mean some weights are not here: checking what the rest lacks would only repeat them. */
+const INCOMPLETE = new Set(["shards-missing", "partial-download", "lfs-pointer", "shard-truncated", "shard-corrupt", "shard-empty", "broken-link"]);
+
+/** Consistency between files, beyond mlx-knife's checks. */
+const CONSISTENCY: readonly Rule[] = [
+  modelStructure,
+  tiedEmbeddings,
+  vocabSize,
+  quantizationConsistency,
+  tokenizerRegex,
+  chatTemplate,
+  eosConsistency,
+  safetensorsMetadata,
+];
 
 export interface HealthReport {
   path: string;
@@ -27,8 +49,11 @@ export interface HealthReport {
   bytesRead: number;
 }
 
-/** Health-checks one model folder (a workspace, a cache snapshot or any directory). */
-export async function checkModel(dir: string): Promise<HealthReport> {
+/**
+ * Health-checks one model folder (a workspace, a cache snapshot or any directory).
+ * `name` (a repo id for cache snapshots) feeds the rules that go by naming conventions.
+ */
+export async function checkModel(dir: string, name?: string): Promise<HealthReport> {
   const path = resolve(dir);
   const info = await stat(path).catch(() => null);
   if (!info?.isDirectory()) {
@@ -38,8 +63,9 @@ export async function checkModel(dir: string): Promise<HealthReport> {
       "Give the path of a model folder, or a model name from `whet list`.",
     );
   }
-  const facts = await inspectFolder(path);
-  const findings = RULES.flatMap((rule) => rule(facts));
+  const facts = await inspectFolder(path, name);
+  const findings = INTEGRITY.flatMap((rule) => rule(facts));
+  if (!findings.some((f) => INCOMPLETE.has(f.id))) findings.push(...CONSISTENCY.flatMap((rule) => rule(facts)));
   const blocking = findings.find((f) => f.severity === "blocks-loading");
   const sentinel = await readSentinel(path);
   return {

@@ -1,5 +1,5 @@
-import { open, readdir, stat, lstat } from "node:fs/promises";
-import { join } from "node:path";
+import { lstat, open, readFile, readdir, stat } from "node:fs/promises";
+import { basename, join } from "node:path";
 import { isWhetError, type WhetError } from "../errors";
 import { readSafetensorsHeader, type SafetensorsHeader } from "../safetensors/read-header";
 import { INDEX_FILE, readIndex, type SafetensorsIndex } from "../safetensors/index-file";
@@ -33,9 +33,15 @@ export type IndexFact =
 /** Everything the health rules look at, gathered in one pass that reads no tensor data. */
 export interface FolderFacts {
   dir: string;
+  /** What the model is called (repo id or folder name), for rules that go by naming conventions. */
+  name: string;
   files: FileFact[];
   config: JsonFile;
   tokenizerConfig: JsonFile;
+  tokenizer: JsonFile;
+  generationConfig: JsonFile;
+  /** A chat template kept beside the tokenizer (`chat_template.jinja` or `chat_template.json`), if any. */
+  chatTemplateFile: string | null;
   index: IndexFact;
   /** Top-level `*.safetensors`, sorted by name. */
   shards: ShardFact[];
@@ -106,13 +112,26 @@ async function isLfsPointer(path: string, size: number): Promise<{ pointer: bool
   }
 }
 
-export async function inspectFolder(dir: string): Promise<FolderFacts> {
+async function readChatTemplateFile(dir: string): Promise<{ template: string | null; bytes: number }> {
+  const jinja = await readFile(join(dir, "chat_template.jinja"), "utf8").catch(() => null);
+  if (jinja !== null) return { template: jinja, bytes: Buffer.byteLength(jinja) };
+  const json = await readJsonFile(join(dir, "chat_template.json"));
+  const template = json.fact.state === "ok" ? json.fact.value.chat_template : null;
+  return { template: typeof template === "string" ? template : null, bytes: json.bytes };
+}
+
+export async function inspectFolder(dir: string, name: string = basename(dir)): Promise<FolderFacts> {
   const files = await walk(dir);
   let bytesRead = 0;
 
-  const config = await readJsonFile(join(dir, "config.json"));
-  const tokenizerConfig = await readJsonFile(join(dir, "tokenizer_config.json"));
-  bytesRead += config.bytes + tokenizerConfig.bytes;
+  const [config, tokenizerConfig, tokenizer, generationConfig, chatTemplate] = await Promise.all([
+    readJsonFile(join(dir, "config.json")),
+    readJsonFile(join(dir, "tokenizer_config.json")),
+    readJsonFile(join(dir, "tokenizer.json")),
+    readJsonFile(join(dir, "generation_config.json")),
+    readChatTemplateFile(dir),
+  ]);
+  bytesRead += config.bytes + tokenizerConfig.bytes + tokenizer.bytes + generationConfig.bytes + chatTemplate.bytes;
 
   const lfsPointers: string[] = [];
   const pointerOf = new Map<string, boolean>();
@@ -150,5 +169,18 @@ export async function inspectFolder(dir: string): Promise<FolderFacts> {
     shards.push(fact);
   }
 
-  return { dir, files, config: config.fact, tokenizerConfig: tokenizerConfig.fact, index, shards, lfsPointers, bytesRead };
+  return {
+    dir,
+    name,
+    files,
+    config: config.fact,
+    tokenizerConfig: tokenizerConfig.fact,
+    tokenizer: tokenizer.fact,
+    generationConfig: generationConfig.fact,
+    chatTemplateFile: chatTemplate.template,
+    index,
+    shards,
+    lfsPointers,
+    bytesRead,
+  };
 }
