@@ -77,7 +77,7 @@ function modelTypeOf(name: string, config: Record<string, unknown> | null, token
 export async function describeModel(resolved: ResolvedModel): Promise<DescribedModel> {
   const { path } = resolved;
   const [report, config, tokenizerConfig, sentinel, info] = await Promise.all([
-    checkModel(path),
+    checkModel(path, resolved.kind === "cache" ? resolved.repoId : undefined),
     readJson(join(path, "config.json")),
     readJson(join(path, "tokenizer_config.json")),
     resolved.kind === "workspace" ? readSentinel(path) : Promise.resolve(null),
