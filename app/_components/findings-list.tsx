@@ -8,6 +8,13 @@ const SEVERITY = {
   cosmetic: { label: "cosmetic", className: "bg-stone-100 text-stone-700" },
 } as const;
 
+export const REPAIR_LABEL = {
+  "repair-index": "Repair index",
+  "repair-weights": "Repair weights",
+  "repair-config": "Repair config",
+  "add-preprocessor-config": "Add preprocessor config",
+} as const;
+
 function evidenceText(finding: Finding): string | null {
   const { file, files, tensor, tensors, field } = finding.evidence;
   const parts: string[] = [];
@@ -41,11 +48,9 @@ export function FindingsList({ findings, onRepair }: { findings: Finding[]; onRe
                 <button
                   type="button"
                   onClick={() => onRepair(finding)}
-                  className="rounded-md bg-stone-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-stone-700 disabled:opacity-50"
-                  disabled={finding.repair !== "repair-index"}
-                  title={finding.repair !== "repair-index" ? `--${finding.repair} is not available in this version` : undefined}
+                  className="rounded-md bg-stone-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-stone-700"
                 >
-                  {finding.repair === "repair-index" ? "Repair index" : `Repair (${finding.repair})`}
+                  {REPAIR_LABEL[finding.repair]}
                 </button>
               ) : null}
               <code className="break-all text-xs text-stone-600">{finding.hint}</code>

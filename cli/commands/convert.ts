@@ -3,7 +3,7 @@ import { WhetError } from "../../lib/errors";
 import { resolveModel } from "../../lib/models/resolve-model";
 import { UsageError, type Command } from "../command";
 import type { ConvertMode } from "../convert/convert-mode";
-import { repairIndexMode } from "../convert/repair-index-mode";
+import { repairMode } from "../convert/repair-mode";
 import { workspacePath } from "../paths";
 
 const MODES = ["repair-index", "quantize", "dequantize", "dtype", "repair-weights", "repair-config", "add-preprocessor-config", "repair-all"] as const;
@@ -11,7 +11,11 @@ type ModeName = (typeof MODES)[number];
 
 /** The modes this version implements; the others answer "not implemented yet". */
 const HANDLERS: Partial<Record<ModeName, ConvertMode>> = {
-  "repair-index": repairIndexMode,
+  "repair-index": repairMode("repair-index"),
+  "repair-weights": repairMode("repair-weights"),
+  "repair-config": repairMode("repair-config"),
+  "add-preprocessor-config": repairMode("add-preprocessor-config"),
+  "repair-all": repairMode("repair-all"),
 };
 
 /** Which mode the flags ask for: `--dtype` alone is a mode, with another mode it is an option. */
@@ -26,7 +30,7 @@ function chosenMode(values: Record<string, string | boolean | undefined>): ModeN
 export const convertCommand: Command = {
   name: "convert",
   summary: "Transform a workspace into a new workspace (repair, quantize, dtype)",
-  usage: "whet convert SOURCE TARGET --repair-index [--skip-health] [--json]",
+  usage: "whet convert SOURCE TARGET --repair-index|--repair-weights|--repair-config|--add-preprocessor-config|--repair-all [--skip-health] [--json]",
   options: {
     "repair-index": { type: "boolean" },
     quantize: { type: "string" },

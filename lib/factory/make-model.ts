@@ -2,6 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { writeSafetensors, type TensorToWrite } from "../safetensors/write-safetensors";
 import { formatIndex, INDEX_FILE } from "../safetensors/index-file";
+import { shardName } from "../safetensors/plan-shards";
 import { encodeFloats, SAFETENSORS_DTYPE, type FloatDtype } from "./encode-floats";
 import { llamaConfig, llamaTensorSpecs, TINY_LLAMA, type LlamaShape } from "./llama";
 import { normalValues, seededRandom } from "./random";
@@ -27,12 +28,6 @@ export interface MadeModel {
   config: Record<string, unknown>;
 }
 
-export function shardFileName(index: number, count: number): string {
-  if (count === 1) return "model.safetensors";
-  const pad = (n: number) => String(n).padStart(5, "0");
-  return `model-${pad(index + 1)}-of-${pad(count)}.safetensors`;
-}
-
 /**
  * Writes a small but real llama-architecture MLX model: random weights, a
  * trained byte-level BPE tokenizer with a chat template, config files, and
@@ -54,7 +49,7 @@ export async function makeModel(options: MakeModelOptions): Promise<MadeModel> {
     return { name: spec.name, dtype: SAFETENSORS_DTYPE[dtype], shape: spec.shape, data: encodeFloats(values, dtype) };
   });
 
-  const shardFiles = Array.from({ length: shards }, (_, i) => shardFileName(i, shards));
+  const shardFiles = Array.from({ length: shards }, (_, i) => shardName(i, shards));
   const weightMap = new Map<string, string>();
   const perShard: TensorToWrite[][] = shardFiles.map(() => []);
   tensors.forEach((tensor, i) => {

@@ -10,18 +10,34 @@ export interface TensorToWrite {
   data: Uint8Array;
 }
 
+export interface HeaderEntry {
+  name: string;
+  dtype: Dtype;
+  shape: readonly number[];
+  begin: number;
+  end: number;
+}
+
 /**
- * Builds a header the way MLX writes one: compact JSON, keys in byte order,
- * `data_offsets`/`dtype`/`shape` inside each entry, no padding. Data spans follow
- * the order of `tensors`.
+ * A header the way MLX writes one: compact JSON, keys in byte order,
+ * `data_offsets`/`dtype`/`shape` inside each entry, no padding.
  */
+export function formatHeader(entries: readonly HeaderEntry[], metadata: Record<string, string> | null): Buffer {
+  const pairs: [string, string][] = [["__metadata__", JSON.stringify(metadata)]];
+  for (const e of entries) {
+    pairs.push([e.name, `{"data_offsets":[${e.begin},${e.end}],"dtype":${JSON.stringify(e.dtype)},"shape":[${e.shape.join(",")}]}`]);
+  }
+  pairs.sort(([a], [b]) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  return Buffer.from(`{${pairs.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(",")}}`);
+}
+
+/** The header for `tensors` laid out back to back in the order given. */
 export function buildHeader(
   tensors: readonly Pick<TensorToWrite, "name" | "dtype" | "shape" | "data">[],
   metadata: Record<string, string> | null,
 ): Buffer {
-  const entries: [string, string][] = [["__metadata__", JSON.stringify(metadata)]];
   let offset = 0;
-  for (const t of tensors) {
+  const entries = tensors.map((t) => {
     const size = t.data.byteLength;
     const expected = tensorByteSize(t.dtype, t.shape);
     if (expected !== BigInt(size)) {
@@ -31,14 +47,11 @@ export function buildHeader(
         "This is a bug in the code that produced the tensor.",
       );
     }
-    entries.push([
-      t.name,
-      `{"data_offsets":[${offset},${offset + size}],"dtype":${JSON.stringify(t.dtype)},"shape":[${t.shape.join(",")}]}`,
-    ]);
+    const entry = { name: t.name, dtype: t.dtype, shape: t.shape, begin: offset, end: offset + size };
     offset += size;
-  }
-  entries.sort(([a], [b]) => (Buffer.compare(Buffer.from(a), Buffer.from(b))));
-  return Buffer.from(`{${entries.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(",")}}`);
+    return entry;
+  });
+  return formatHeader(entries, metadata);
 }
 
 /** Writes a safetensors file atomically (temp file, then rename). */

@@ -1,7 +1,7 @@
 import { tracked } from "@trpc/server";
 import { join } from "node:path";
 import { z } from "zod";
-import { repairIndex } from "../../lib/convert/repair-index";
+import { repairModel } from "../../lib/convert/repair-model";
 import { cloneRepo } from "../../lib/hub/clone-repo";
 import { hubAccessFrom } from "../../lib/hub/hub-access";
 import { verifyLoad } from "../../lib/mlx/verify-load";
@@ -12,6 +12,7 @@ import { publicProcedure, router } from "../trpc/init";
 /** A workspace folder name: the browser names workspaces, never arbitrary paths. */
 const workspaceName = z.string().regex(/^[A-Za-z0-9][\w.-]{0,127}$/, "Use letters, digits, '.', '_' and '-' (no slashes)");
 const repoSpec = z.string().min(3).max(200);
+const REPAIR_MODES = ["repair-index", "repair-weights", "repair-config", "add-preprocessor-config", "repair-all"] as const;
 
 export const jobsRouter = router({
   list: publicProcedure.query(() => listJobs()),
@@ -34,20 +35,23 @@ export const jobsRouter = router({
     });
   }),
 
-  startRepair: publicProcedure.input(z.object({ source: z.string().min(1).max(500), name: workspaceName })).mutation(async ({ ctx, input }) => {
+  startRepair: publicProcedure
+    .input(z.object({ source: z.string().min(1).max(500), name: workspaceName, mode: z.enum(REPAIR_MODES).default("repair-index") }))
+    .mutation(async ({ ctx, input }) => {
     const source = await resolveModel(input.source, { hubCache: ctx.config.hubCache, workspaceRoot: ctx.config.workspaceRoot });
     const target = join(ctx.config.workspaceRoot, input.name);
-    return startJob("repair-index", `convert:${target}`, `Repair index ${source.name} → ${input.name}`, async ({ signal, report }) => {
-      const result = await repairIndex({
+    return startJob("repair", `convert:${target}`, `${input.mode} ${source.name} → ${input.name}`, async ({ signal, report }) => {
+      const result = await repairModel({
         source: source.path,
         target,
+        mode: input.mode,
         roots: { hubCache: ctx.config.hubCache, hfHome: ctx.config.hfHome },
         signal,
         onProgress: (p) => report({ phase: p.phase, done: p.filesDone, total: p.filesTotal, unit: "files" }),
       });
-      return { workspace: input.name, fixed: result.fixed, healthy: result.health?.healthy ?? null, reason: result.health?.reason ?? null };
+      return { workspace: input.name, fixed: result.fixed, changes: result.changes, healthy: result.health?.healthy ?? null, reason: result.health?.reason ?? null };
     });
-  }),
+    }),
 
   startVerify: publicProcedure.input(z.object({ spec: z.string().min(1).max(500) })).mutation(async ({ ctx, input }) => {
     const model = await resolveModel(input.spec, { hubCache: ctx.config.hubCache, workspaceRoot: ctx.config.workspaceRoot });

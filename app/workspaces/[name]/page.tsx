@@ -12,6 +12,24 @@ import { HealthBadge } from "../../_components/health-badge";
 import { JobProgress } from "../../_components/job-progress";
 import { useTRPC } from "../../_trpc/client";
 
+type RepairModeName = "repair-index" | "repair-weights" | "repair-config" | "add-preprocessor-config" | "repair-all";
+
+const REPAIR_TITLE: Record<RepairModeName, string> = {
+  "repair-index": "Repair index",
+  "repair-weights": "Repair weights",
+  "repair-config": "Repair config",
+  "add-preprocessor-config": "Add preprocessor config",
+  "repair-all": "Repair all",
+};
+
+const REPAIR_TEXT: Record<RepairModeName, string> = {
+  "repair-index": "Copies the model and rebuilds model.safetensors.index.json from the shard headers.",
+  "repair-weights": "Converts weights.npz to safetensors (and adds missing safetensors metadata), then rebuilds the index.",
+  "repair-config": "Fixes the config fields the findings name (eos_token_id, video_processor, stale quantization, end-of-turn tokens).",
+  "add-preprocessor-config": "Adds the standard Whisper preprocessor_config.json.",
+  "repair-all": "Applies every safe repair the findings call for, in one pass.",
+};
+
 interface LoadCheck {
   tokens: number[];
   text: string;
@@ -28,7 +46,7 @@ function Workspace() {
   const queryClient = useQueryClient();
   const model = useQuery(trpc.models.get.queryOptions({ spec: name }));
   const [target, setTarget] = useState(`${name}-fixed`);
-  const [showRepair, setShowRepair] = useState(false);
+  const [repairMode, setRepairMode] = useState<RepairModeName | null>(null);
   const repairJob = search.get("repair");
   const verifyJob = search.get("verify");
   const repair = useMutation(
@@ -68,20 +86,25 @@ function Workspace() {
       <section className="space-y-3">
         <h2 className="text-lg font-semibold">Health</h2>
         <p className="text-sm" data-testid="health-reason">{report.reason}</p>
-        <FindingsList findings={report.findings} onRepair={() => setShowRepair(true)} />
+        <FindingsList findings={report.findings} onRepair={(finding) => finding.repair && setRepairMode(finding.repair)} />
+        {report.findings.filter((f) => f.repair).length > 1 ? (
+          <button type="button" onClick={() => setRepairMode("repair-all")} className="rounded-md border border-stone-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-stone-50">
+            Repair all
+          </button>
+        ) : null}
       </section>
 
-      {showRepair || repairJob ? (
-        <section className="space-y-3 rounded-md border border-stone-200 bg-stone-100/60 p-4">
-          <h2 className="text-lg font-semibold">Repair index</h2>
+      {repairMode || repairJob ? (
+        <section className="space-y-3 rounded-md border border-stone-200 bg-stone-100/60 p-4" data-testid="repair-panel">
+          <h2 className="text-lg font-semibold">{repairMode ? REPAIR_TITLE[repairMode] : "Repair"}</h2>
           <p className="text-sm text-stone-600">
-            Copies this model into a new workspace and rebuilds model.safetensors.index.json from the shard headers. This workspace is not changed.
+            {repairMode ? REPAIR_TEXT[repairMode] : ""} The repair writes a new workspace; this one is not changed.
           </p>
           <form
             className="flex flex-wrap items-center gap-2"
             onSubmit={(e) => {
               e.preventDefault();
-              repair.mutate({ source: name, name: target });
+              repair.mutate({ source: name, name: target, mode: repairMode ?? "repair-index" });
             }}
           >
             <label htmlFor="target" className="text-sm">New workspace</label>

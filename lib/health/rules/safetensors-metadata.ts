@@ -1,5 +1,6 @@
 import { listSome } from "../finding";
 import type { Rule } from "./rule";
+import { repairCommand } from "./rule";
 
 /** The formats transformers accepts in `__metadata__.format`. */
 const KNOWN_FORMATS = new Set(["pt", "tf", "flax", "mlx"]);
@@ -15,8 +16,8 @@ export const safetensorsMetadata: Rule = (facts) => {
       message: `${listSome(bad)} ha${bad.length === 1 ? "s" : "ve"} no __metadata__ "format" (pt/tf/flax/mlx): mlx-lm loads ${bad.length === 1 ? "it" : "them"}, transformers refuses.`,
       reason: "safetensors missing metadata",
       evidence: { files: bad, field: "__metadata__.format" },
-      repair: null,
-      hint: "Re-save the weights with metadata (quantizing or converting with Whetstone writes {\"format\": \"mlx\"}).",
+      repair: "repair-weights",
+      hint: repairCommand(facts, "repair-weights"),
     },
   ];
 };
