@@ -1,0 +1,34 @@
+import { WhetError } from "../errors";
+import { checkModel } from "../health/check-model";
+
+/** The health check's verdict when it finds something that stops loading; null when it finds nothing. */
+export async function blockingFinding(modelPath: string, name: string): Promise<WhetError | null> {
+  const report = await checkModel(modelPath).catch(() => null);
+  const finding = report?.findings.find((f) => f.severity === "blocks-loading");
+  if (!report || !finding) return null;
+  return new WhetError("model_not_runnable", `${name} cannot be loaded: ${finding.message}`, finding.hint, {
+    finding: finding.id,
+    findings: report.findings.map((f) => ({ id: f.id, severity: f.severity, message: f.message, hint: f.hint })),
+  });
+}
+
+/**
+ * Turns a failed load into what a person can act on: the health finding that
+ * explains it (from the defect catalog) when there is one, else the last line
+ * of Python's error, never the traceback.
+ */
+export async function explainLoadFailure(options: {
+  modelPath: string;
+  name: string;
+  errorType: string | null;
+  message: string | null;
+  stderrTail: string[];
+}): Promise<WhetError> {
+  const fromHealth = await blockingFinding(options.modelPath, options.name);
+  if (fromHealth) return fromHealth;
+  const line =
+    options.message && options.errorType
+      ? `${options.errorType}: ${options.message}`
+      : (options.stderrTail.filter((l) => /^\w*(Error|Exception)\b/.test(l)).pop() ?? options.stderrTail.at(-1) ?? "the runner exited while loading");
+  return new WhetError("load_failed", `mlx-lm could not load ${options.name}: ${line.slice(0, 500)}`, `Run \`whet health ${options.name}\` for the model's findings; if it is healthy, the architecture may be one mlx-lm does not support.`);
+}

@@ -1,0 +1,176 @@
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it, onTestFinished } from "vitest";
+import { loadConfig } from "../config";
+import { makeModel } from "../factory/make-model";
+import { runPython } from "../testing/python";
+import { useTempDirs } from "../testing/temp-dir";
+import { generationParamsSchema, type GenerationInput, type GenerationParamsInput } from "./generation-params";
+import { createModelRunner, type ModelRunnerOptions } from "./model-runner";
+import type { RunEvent } from "./run-events";
+
+const tempDir = useTempDirs();
+const config = loadConfig();
+
+async function tinyModel(seed = 1, defects: Parameters<typeof makeModel>[0]["defects"] = []): Promise<string> {
+  const dir = join(await tempDir(), "tiny");
+  await makeModel({ dir, seed, defects });
+  return dir;
+}
+
+function runnerFor(modelPath: string, extra: Partial<ModelRunnerOptions> = {}) {
+  const runner = createModelRunner({ name: "tiny", modelPath, config, ...extra });
+  onTestFinished(() => runner.stop());
+  return runner;
+}
+
+async function collect(stream: AsyncIterable<RunEvent>) {
+  const events: RunEvent[] = [];
+  let text = "";
+  for await (const event of stream) {
+    events.push(event);
+    if (event.type === "delta") text += event.text;
+  }
+  const done = events.find((e) => e.type === "done");
+  return { events, text, done: done?.type === "done" ? done : null };
+}
+
+const params = (p: GenerationParamsInput = {}) => generationParamsSchema.parse(p);
+const hello: GenerationInput = { messages: [{ role: "user", content: "Hello, how are you?" }] };
+
+describe("model runner (real mlx-lm process)", () => {
+  it("loads with progress, applies the chat template and counts real tokens", async () => {
+    const dir = await tinyModel();
+    const runner = runnerFor(dir);
+    const { events, text, done } = await collect(runner.generate(hello, params({ maxTokens: 12, temperature: 0, repetitionPenalty: null })));
+
+    const phases = events.filter((e) => e.type === "loading").map((e) => (e.type === "loading" ? e.phase : ""));
+    expect(phases).toEqual(expect.arrayContaining(["importing mlx-lm", "loading weights", "loading tokenizer", "warming up"]));
+    expect(events.find((e) => e.type === "start")).toMatchObject({ template: "model" });
+    expect(text.length).toBeGreaterThan(0);
+    expect(done?.finishReason).toBe("length");
+    expect(done?.usage.completionTokens).toBe(12);
+    expect(done?.timings.ttftMs).toBeGreaterThan(0);
+    expect(done?.timings.tokensPerSecond).toBeGreaterThan(0);
+
+    // The prompt count is the chat template's token count, as transformers computes it.
+    const expected = await runPython(
+      [
+        "import sys, json",
+        "from transformers import AutoTokenizer",
+        "t = AutoTokenizer.from_pretrained(sys.argv[1])",
+        "ids = t.apply_chat_template([{'role': 'user', 'content': 'Hello, how are you?'}], add_generation_prompt=True, tokenize=True, return_dict=False)",
+        "print(len(ids))",
+      ].join("\n"),
+      [dir],
+    );
+    expect(done?.usage.promptTokens).toBe(Number(expected.trim().split("\n").pop()));
+    expect(runner.status()).toMatchObject({ state: "ready", busy: false, queued: 0, contextLength: 2048 });
+  });
+
+  it("stops computing when a reply is stopped, and trims stop strings", async () => {
+    const runner = runnerFor(await tinyModel());
+    const controller = new AbortController();
+    let deltas = 0;
+    const started = performance.now();
+    const stopped = await collect(
+      (async function* () {
+        for await (const event of runner.generate({ prompt: "Once upon a time" }, params({ maxTokens: 200_000 }), controller.signal)) {
+          if (event.type === "delta" && ++deltas === 5) controller.abort();
+          yield event;
+        }
+      })(),
+    );
+    expect(stopped.done?.finishReason).toBe("cancelled");
+    expect(stopped.done?.usage.completionTokens).toBeLessThan(200);
+    // The process is free again at once: the next reply starts without waiting for 200k tokens.
+    expect(runner.status().busy).toBe(false);
+    const next = await collect(runner.generate({ prompt: "Again" }, params({ maxTokens: 5 })));
+    expect(next.done?.finishReason).toBe("length");
+    expect(performance.now() - started).toBeLessThan(30_000);
+
+    // A stop string ends the reply before it and is not part of the text.
+    const greedy = await collect(runner.generate({ prompt: "Once" }, params({ maxTokens: 40, temperature: 0, repetitionPenalty: null })));
+    const stop = greedy.text.slice(6, 9);
+    const cut = await collect(runner.generate({ prompt: "Once" }, params({ maxTokens: 40, temperature: 0, repetitionPenalty: null, stop: [stop] })));
+    expect(cut.done?.finishReason).toBe("stop");
+    expect(cut.text).toBe(greedy.text.slice(0, greedy.text.indexOf(stop)));
+  });
+
+  it("queues concurrent requests fairly and gives each stream only its own tokens", async () => {
+    const runner = runnerFor(await tinyModel());
+    const prompts = ["alpha", "bravo charlie", "delta echo foxtrot", "golf"];
+    const greedy = params({ maxTokens: 24, temperature: 0, repetitionPenalty: null });
+    const alone: string[] = [];
+    for (const p of prompts) alone.push((await collect(runner.generate({ prompt: p }, greedy))).text);
+    expect(new Set(alone).size).toBe(prompts.length);
+
+    const together = await Promise.all(prompts.map((p) => collect(runner.generate({ prompt: p }, greedy))));
+    expect(together.map((r) => r.text)).toEqual(alone);
+    expect(together.every((r) => r.done?.usage.completionTokens === 24)).toBe(true);
+    // Later arrivals were told where they stood, and none was dropped.
+    const positions = together.map((r) => r.events.filter((e) => e.type === "queued").map((e) => (e.type === "queued" ? e.position : -1)));
+    expect(positions[3]?.[0]).toBe(3);
+    expect(positions[3]?.at(-1)).toBe(1);
+  });
+
+  it("reports a crash to the reply it interrupts and restarts the runner", async () => {
+    const runner = runnerFor(await tinyModel());
+    await collect(runner.generate({ prompt: "warm" }, params({ maxTokens: 2 })));
+    const firstPid = runner.status().pid as number;
+    const events: RunEvent[] = [];
+    const failure = await (async () => {
+      try {
+        for await (const event of runner.generate({ prompt: "Once" }, params({ maxTokens: 200_000 }))) {
+          events.push(event);
+          if (event.type === "delta" && events.length === 3) process.kill(firstPid, "SIGKILL");
+        }
+        return null;
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(failure).toMatchObject({ code: "runner_crashed", message: expect.stringContaining("crashed (killed by SIGKILL) and was restarted") });
+    expect(runner.status()).toMatchObject({ restarts: 1, lastCrash: expect.stringContaining("SIGKILL") });
+
+    const after = await collect(runner.generate(hello, params({ maxTokens: 4 })));
+    expect(after.done?.usage.completionTokens).toBe(4);
+    expect(runner.status().pid).not.toBe(firstPid);
+  });
+
+  it("restarts a runner that stops answering health checks, and stops when idle", async () => {
+    const runner = runnerFor(await tinyModel(), { pingIntervalMs: 200, pingTimeoutMs: 1500, idleMs: 60_000 });
+    await collect(runner.generate({ prompt: "x" }, params({ maxTokens: 2 })));
+    const pid = runner.status().pid as number;
+    process.kill(pid, "SIGSTOP");
+    await expect.poll(() => runner.status().restarts, { timeout: 20_000 }).toBe(1);
+    expect(runner.status().lastCrash).toContain("stopped answering health checks");
+    await expect.poll(() => runner.status().state, { timeout: 20_000 }).toBe("ready");
+
+    const idle = runnerFor(await tinyModel(2), { idleMs: 300 });
+    await collect(idle.generate({ prompt: "x" }, params({ maxTokens: 2 })));
+    const idlePid = idle.status().pid as number;
+    await expect.poll(() => idle.status().state, { timeout: 10_000 }).toBe("stopped");
+    expect(() => process.kill(idlePid, 0)).toThrow();
+    const again = await collect(idle.generate({ prompt: "x" }, params({ maxTokens: 2 })));
+    expect(again.done?.usage.completionTokens).toBe(2);
+  });
+
+  it("explains a model that cannot load with its health finding, or Python's last error line", async () => {
+    const sick = runnerFor(await tinyModel(1, ["truncated-shard"]));
+    await expect(collect(sick.generate(hello, params({ maxTokens: 2 })))).rejects.toMatchObject({
+      code: "model_not_runnable",
+      message: expect.stringContaining("cannot be loaded"),
+    });
+    expect(sick.status()).toMatchObject({ state: "failed", pid: null });
+
+    // Healthy on disk, wrong in substance: the shapes disagree with config.json.
+    const dir = await tinyModel(3);
+    const cfg = JSON.parse(await readFile(join(dir, "config.json"), "utf8")) as Record<string, unknown>;
+    await writeFile(join(dir, "config.json"), JSON.stringify({ ...cfg, intermediate_size: 96 }));
+    const wrong = runnerFor(dir);
+    const error = await collect(wrong.generate(hello, params({ maxTokens: 2 }))).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "load_failed", message: expect.stringMatching(/^mlx-lm could not load tiny: ValueError: .*shape/) });
+    expect((error as Error).message).not.toContain("Traceback");
+  });
+});

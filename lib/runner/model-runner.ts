@@ -1,0 +1,393 @@
+import { randomUUID } from "node:crypto";
+import type { WhetConfig } from "../config";
+import { WhetError } from "../errors";
+import type { BridgeEvent } from "./bridge-events";
+import { createEventChannel, type EventChannel } from "./event-channel";
+import { blockingFinding, explainLoadFailure } from "./explain-load-failure";
+import type { GenerationInput, GenerationParams } from "./generation-params";
+import type { RunEvent } from "./run-events";
+import { startRunnerProcess, type RunnerProcess } from "./runner-process";
+
+export type RunnerState = "stopped" | "loading" | "ready" | "failed";
+
+export interface RunnerStatus {
+  name: string;
+  path: string;
+  state: RunnerState;
+  pid: number | null;
+  /** Requests waiting behind the one being generated. */
+  queued: number;
+  busy: boolean;
+  restarts: number;
+  /** What happened the last time the runner died unexpectedly, for the user. */
+  lastCrash: string | null;
+  /** Why the last load failed, while the runner is in `failed`. */
+  lastError: { code: string; message: string; hint: string } | null;
+  contextLength: number | null;
+  tokenizerFix: string | null;
+  loadSeconds: number | null;
+}
+
+export interface ModelRunnerOptions {
+  name: string;
+  modelPath: string;
+  config: Pick<WhetConfig, "python" | "projectRoot">;
+  /** Stop the process after this long without requests. */
+  idleMs?: number;
+  /** How often a ready runner is asked for a pong, and how long it may take to answer. */
+  pingIntervalMs?: number;
+  pingTimeoutMs?: number;
+  /** Called when the process goes away on its own accord (idle stop), so a pool can forget it. */
+  onIdleStop?: () => void;
+}
+
+export interface ModelRunner {
+  readonly name: string;
+  readonly path: string;
+  /** Queues a request and streams its events; aborting `signal` (or leaving the loop) stops generation. */
+  generate(input: GenerationInput, params: GenerationParams, signal?: AbortSignal): AsyncGenerator<RunEvent>;
+  /** Token ids of `text` under this model's tokenizer (queued like a generation). */
+  encode(text: string): Promise<number[]>;
+  status(): RunnerStatus;
+  /** Starts loading without a request (the page warms the model while the user types). */
+  warm(): void;
+  stop(): Promise<void>;
+}
+
+interface Job {
+  id: string;
+  /** Built when the job is sent, so a request queued during loading sees the real context length. */
+  command: () => Record<string, unknown>;
+  channel: EventChannel<WaitEvent | BridgeEvent>;
+  enqueuedAt: number;
+  sentAt: number | null;
+}
+
+/** What a request sees before the bridge starts on it; everything after comes from the bridge. */
+type WaitEvent = Extract<RunEvent, { type: "queued" | "loading" }>;
+
+const CRASH_WINDOW_MS = 60_000;
+const CRASH_LIMIT = 3;
+
+/**
+ * One model held by one mlx-lm process: started on the first request, loads
+ * with progress, serves requests one at a time in arrival order, is pinged
+ * while idle and busy, restarted after a crash, and stopped when idle.
+ */
+export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
+  const { name, modelPath, config, idleMs = 10 * 60_000, pingIntervalMs = 10_000, pingTimeoutMs = 20_000 } = options;
+  let proc: RunnerProcess | null = null;
+  let state: RunnerState = "stopped";
+  let starting = false;
+  let stopping = false;
+  let loadError: { errorType: string; message: string } | null = null;
+  let info: { contextLength: number | null; tokenizerFix: string | null; loadSeconds: number } | null = null;
+  let lastProgress: WaitEvent | null = null;
+  const queue: Job[] = [];
+  let active: Job | null = null;
+  let restarts = 0;
+  let lastCrash: string | null = null;
+  let lastError: RunnerStatus["lastError"] = null;
+  const crashTimes: number[] = [];
+  let idleTimer: NodeJS.Timeout | null = null;
+  let pingTimer: NodeJS.Timeout | null = null;
+  let pingSentAt: number | null = null;
+
+  const everyone = () => [...(active ? [active] : []), ...queue];
+
+  function failAll(error: WhetError) {
+    for (const job of everyone()) job.channel.fail(error);
+    queue.length = 0;
+    active = null;
+  }
+
+  function announcePositions() {
+    queue.forEach((job, i) => job.channel.push({ type: "queued", position: i + (active ? 1 : 0) }));
+  }
+
+  function armIdleTimer() {
+    if (idleTimer) clearTimeout(idleTimer);
+    idleTimer = null;
+    if (active || queue.length || !proc) return;
+    idleTimer = setTimeout(() => {
+      if (active || queue.length) return;
+      void shutdown().then(() => options.onIdleStop?.());
+    }, idleMs);
+    idleTimer.unref();
+  }
+
+  function startPinging(p: RunnerProcess) {
+    pingTimer = setInterval(() => {
+      if (p !== proc) return;
+      if (pingSentAt !== null && Date.now() - pingSentAt > pingTimeoutMs) {
+        lastCrash = `The runner for ${name} stopped answering health checks for ${Math.round(pingTimeoutMs / 1000)} s and was restarted.`;
+        p.kill();
+        return;
+      }
+      if (pingSentAt === null) {
+        pingSentAt = Date.now();
+        p.send({ op: "ping", id: "health" });
+      }
+    }, pingIntervalMs);
+    pingTimer.unref();
+  }
+
+  function pump() {
+    if (state !== "ready" || active || !proc) return;
+    const job = queue.shift();
+    if (!job) return armIdleTimer();
+    active = job;
+    job.sentAt = performance.now();
+    proc.send(job.command());
+    announcePositions();
+  }
+
+  function onEvent(p: RunnerProcess, event: BridgeEvent) {
+    if (p !== proc) return;
+    switch (event.type) {
+      case "progress":
+        lastProgress = { type: "loading", phase: event.phase, done: event.done, total: event.total };
+        for (const job of everyone()) job.channel.push(lastProgress);
+        return;
+      case "ready":
+        state = "ready";
+        info = { contextLength: event.context_length, tokenizerFix: event.tokenizer_fix, loadSeconds: event.load_s };
+        lastError = null;
+        startPinging(p);
+        return pump();
+      case "load_error":
+        loadError = { errorType: event.error_type, message: event.message };
+        return;
+      case "pong":
+        pingSentAt = null;
+        return;
+      default: {
+        if (!active || event.id !== active.id) return;
+        active.channel.push(event);
+        if (event.type === "done" || event.type === "encoded" || event.type === "error") {
+          active.channel.end();
+          active = null;
+          pump();
+        }
+      }
+    }
+  }
+
+  async function onExit(p: RunnerProcess, exit: { code: number | null; signal: string | null }) {
+    if (p !== proc) return;
+    proc = null;
+    if (pingTimer) clearInterval(pingTimer);
+    pingTimer = null;
+    pingSentAt = null;
+    const wasState = state;
+    state = "stopped";
+    if (stopping) return;
+    const how = exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code ?? "unknown"}`;
+
+    if (wasState === "loading") {
+      const error = await explainLoadFailure({
+        modelPath,
+        name,
+        errorType: loadError?.errorType ?? null,
+        message: loadError?.message ?? null,
+        stderrTail: p.stderrTail(),
+      });
+      state = "failed";
+      lastError = { code: error.code, message: error.message, hint: error.hint };
+      return failAll(error);
+    }
+
+    restarts += 1;
+    const now = Date.now();
+    crashTimes.push(now);
+    while (crashTimes.length && (crashTimes[0] as number) < now - CRASH_WINDOW_MS) crashTimes.shift();
+    lastCrash ??= `The runner for ${name} crashed (${how}) and was restarted.`;
+    const crash = new WhetError(
+      "runner_crashed",
+      `${lastCrash} The reply being generated was lost.`,
+      "Send the message again. If it keeps happening, the model may need more memory than is free.",
+      { pid: p.pid ?? null, exit: how },
+    );
+    lastCrash = crash.message;
+    if (active) {
+      active.channel.fail(crash);
+      active = null;
+    }
+    if (crashTimes.length >= CRASH_LIMIT) {
+      state = "failed";
+      lastError = { code: "runner_crash_loop", message: `The runner for ${name} crashed ${CRASH_LIMIT} times in a minute.`, hint: "Check memory and `whet health`; the next request tries again." };
+      return failAll(new WhetError(lastError.code, lastError.message, lastError.hint));
+    }
+    // Restart at once so the retry (and anything queued) finds the model loaded.
+    launch();
+  }
+
+  function launch() {
+    if (proc || starting) return;
+    starting = true;
+    state = "loading";
+    loadError = null;
+    info = null;
+    if (idleTimer) clearTimeout(idleTimer);
+    void (async () => {
+      // A model the health check says cannot load is refused before Python starts.
+      const refusal = await blockingFinding(modelPath, name);
+      starting = false;
+      if (refusal) {
+        state = "failed";
+        lastError = { code: refusal.code, message: refusal.message, hint: refusal.hint };
+        return failAll(refusal);
+      }
+      const p = startRunnerProcess({ modelPath, config, onEvent: (e) => onEvent(p, e) });
+      proc = p;
+      void p.exited.then((exit) => onExit(p, exit));
+    })();
+  }
+
+  async function shutdown() {
+    if (idleTimer) clearTimeout(idleTimer);
+    const p = proc;
+    if (!p) return;
+    stopping = true;
+    try {
+      await p.stop();
+    } finally {
+      stopping = false;
+      lastCrash = null;
+    }
+  }
+
+  function enqueue(id: string, command: () => Record<string, unknown>): Job {
+    const job: Job = { id, command, channel: createEventChannel(), enqueuedAt: performance.now(), sentAt: null };
+    if (idleTimer) clearTimeout(idleTimer);
+    queue.push(job);
+    const position = queue.length - 1 + (active ? 1 : 0);
+    if (position > 0) job.channel.push({ type: "queued", position });
+    if (state === "loading" && lastProgress) job.channel.push(lastProgress);
+    if (!proc && !starting) launch();
+    else pump();
+    return job;
+  }
+
+  function cancel(job: Job) {
+    const at = queue.indexOf(job);
+    if (at >= 0) {
+      queue.splice(at, 1);
+      job.channel.end();
+      announcePositions();
+      return;
+    }
+    if (active === job) proc?.send({ op: "cancel", id: job.id });
+  }
+
+  function maxTokensFor(params: GenerationParams): number {
+    if (params.maxTokens !== null) return params.maxTokens;
+    return info?.contextLength ? Math.max(1, Math.floor(info.contextLength / 2)) : 2048;
+  }
+
+  async function* generate(input: GenerationInput, params: GenerationParams, signal?: AbortSignal): AsyncGenerator<RunEvent> {
+    if (signal?.aborted) return;
+    const id = randomUUID();
+    const job = enqueue(id, () => ({
+      op: "generate",
+      id,
+      ...input,
+      params: {
+        max_tokens: maxTokensFor(params),
+        temperature: params.temperature,
+        top_p: params.topP,
+        repetition_penalty: params.repetitionPenalty,
+        stop: params.stop,
+        seed: params.seed,
+      },
+    }));
+    const onAbort = () => cancel(job);
+    signal?.addEventListener("abort", onAbort, { once: true });
+    let finished = false;
+    let firstTokenAt: number | null = null;
+    try {
+      for await (const event of job.channel) {
+        switch (event.type) {
+          case "queued":
+          case "loading":
+            yield event;
+            break;
+          case "start":
+            yield { type: "start", promptTokens: event.prompt_tokens, template: event.template };
+            break;
+          case "token":
+            firstTokenAt ??= performance.now();
+            if (event.text) yield { type: "delta", text: event.text };
+            break;
+          case "done": {
+            finished = true;
+            const now = performance.now();
+            const sentAt = job.sentAt ?? now;
+            const decodeSeconds = firstTokenAt !== null ? (now - firstTokenAt) / 1000 : 0;
+            yield {
+              type: "done",
+              finishReason: event.finish_reason,
+              usage: { promptTokens: event.prompt_tokens, completionTokens: event.completion_tokens },
+              timings: {
+                waitMs: Math.round(sentAt - job.enqueuedAt),
+                ttftMs: firstTokenAt !== null ? Math.round((firstTokenAt - sentAt) * 10) / 10 : null,
+                tokensPerSecond: event.completion_tokens > 1 && decodeSeconds > 0 ? Math.round(((event.completion_tokens - 1) / decodeSeconds) * 10) / 10 : null,
+                totalMs: Math.round(now - job.enqueuedAt),
+              },
+            };
+            return;
+          }
+          case "error":
+            finished = true;
+            throw new WhetError("generation_failed", `${name}: ${event.error_type}: ${event.message}`, "Check the messages (the chat template may reject a role) and the settings, then try again.");
+        }
+      }
+      finished = true;
+      if (signal?.aborted) return;
+    } finally {
+      signal?.removeEventListener("abort", onAbort);
+      if (!finished) cancel(job);
+    }
+  }
+
+  return {
+    name,
+    path: modelPath,
+    generate(input, params, signal) {
+      return generate(input, params, signal);
+    },
+    async encode(text) {
+      const id = randomUUID();
+      const job = enqueue(id, () => ({ op: "encode", id, text }));
+      for await (const event of job.channel) {
+        if (event.type === "encoded") return event.tokens;
+        if (event.type === "error") throw new WhetError("generation_failed", event.message, "Try again.");
+      }
+      throw new WhetError("cancelled", "Encoding was cancelled", "Try again.");
+    },
+    status() {
+      return {
+        name,
+        path: modelPath,
+        state,
+        pid: proc?.pid ?? null,
+        queued: queue.length,
+        busy: active !== null,
+        restarts,
+        lastCrash,
+        lastError,
+        contextLength: info?.contextLength ?? null,
+        tokenizerFix: info?.tokenizerFix ?? null,
+        loadSeconds: info?.loadSeconds ?? null,
+      };
+    },
+    warm() {
+      if (!proc && !starting) launch();
+    },
+    async stop() {
+      failAll(new WhetError("runner_stopped", `The runner for ${name} was stopped`, "Send the message again to start it."));
+      await shutdown();
+      state = "stopped";
+    },
+  };
+}

@@ -1,0 +1,87 @@
+import { createInterface } from "node:readline";
+import { join } from "node:path";
+import { execa } from "execa";
+import type { WhetConfig } from "../config";
+import { parseBridgeLine, type BridgeEvent } from "./bridge-events";
+
+export interface RunnerProcess {
+  pid: number | undefined;
+  /** Writes one command line; false once the process has gone. */
+  send(command: Record<string, unknown>): boolean;
+  /** Asks the bridge to leave, then terminates it if it does not within `graceMs`. */
+  stop(graceMs?: number): Promise<void>;
+  kill(): void;
+  /** Resolves when the process has exited, with how. */
+  exited: Promise<{ code: number | null; signal: string | null }>;
+  /** The last lines the bridge wrote to stderr (Python tracebacks land here). */
+  stderrTail(): string[];
+}
+
+const STDERR_LINES = 60;
+
+/**
+ * Starts python/runner_bridge.py for one model folder with the project's
+ * Python. Its only channel is this pipe: no port is opened.
+ */
+export function startRunnerProcess(options: {
+  modelPath: string;
+  config: Pick<WhetConfig, "python" | "projectRoot">;
+  onEvent: (event: BridgeEvent) => void;
+}): RunnerProcess {
+  const { modelPath, config, onEvent } = options;
+  const child = execa(config.python, [join(config.projectRoot, "python", "runner_bridge.py"), modelPath], {
+    stdin: "pipe",
+    stdout: "pipe",
+    stderr: "pipe",
+    buffer: false,
+    reject: false,
+    // Lines leave the bridge token by token; nothing may hold them back.
+    env: {
+      PYTHONUNBUFFERED: "1",
+      HF_HUB_OFFLINE: "1",
+      HF_HUB_DISABLE_TELEMETRY: "1",
+      TRANSFORMERS_VERBOSITY: "error",
+      TOKENIZERS_PARALLELISM: "false",
+    },
+  });
+  const tail: string[] = [];
+  createInterface({ input: child.stdout }).on("line", (line) => {
+    const event = parseBridgeLine(line);
+    if (event) onEvent(event);
+    else if (line.trim()) tail.push(`stdout: ${line}`);
+  });
+  createInterface({ input: child.stderr }).on("line", (line) => {
+    tail.push(line);
+    if (tail.length > STDERR_LINES) tail.shift();
+  });
+  // A write to a closed pipe (the process just died) must not crash Node.
+  child.stdin.on("error", () => undefined);
+
+  let gone = false;
+  const exited = child.then((result) => {
+    gone = true;
+    return { code: result.exitCode ?? null, signal: result.signal ?? null };
+  });
+
+  return {
+    pid: child.pid,
+    send(command) {
+      if (gone || child.stdin.destroyed) return false;
+      child.stdin.write(`${JSON.stringify(command)}\n`);
+      return true;
+    },
+    async stop(graceMs = 3000) {
+      if (gone) return;
+      this.send({ op: "shutdown" });
+      child.stdin.end();
+      const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+      await exited;
+      clearTimeout(timer);
+    },
+    kill() {
+      child.kill("SIGKILL");
+    },
+    exited,
+    stderrTail: () => [...tail],
+  };
+}

@@ -1,0 +1,338 @@
+"""Whetstone's model runner: one mlx-lm model behind JSON lines on stdin/stdout.
+
+Started by lib/runner/start-runner.ts as `python runner_bridge.py MODEL_DIR`.
+It never opens a socket: the only way in is the pipe its parent holds, so the
+model is never reachable from outside the app.
+
+Out (one JSON object per line):
+  {"type": "progress", "phase", "done", "total"}   while loading
+  {"type": "ready", "model_type", "context_length", "chat_template", "tokenizer_fix", "load_s"}
+  {"type": "load_error", "error_type", "message"}  then exit 3
+  {"type": "pong", "id", "busy"}
+  {"type": "start", "id", "prompt_tokens", "template"}
+  {"type": "token", "id", "text"}                    one per decoded text segment
+  {"type": "done", "id", "finish_reason", "prompt_tokens", "completion_tokens", "generation_tps", "prompt_tps"}
+  {"type": "encoded", "id", "tokens"}
+  {"type": "error", "id", "error_type", "message"}
+In: {"op": "generate" | "encode" | "cancel" | "ping" | "shutdown", "id", ...}.
+
+Generation runs on the main thread; a reader thread takes commands, so a
+cancel lands between two tokens (the loop stops computing, not only sending)
+and a ping is answered even while a long reply is being generated.
+"""
+import json
+import os
+import queue
+import sys
+import threading
+import time
+
+# Libraries print to stdout (warnings, progress bars); fd 1 must carry only our
+# protocol, so keep a private copy of it and point fd 1 at stderr.
+_proto = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
+os.dup2(2, 1)
+sys.stdout = sys.stderr
+_write_lock = threading.Lock()
+
+
+def send(event):
+    line = json.dumps(event, ensure_ascii=False)
+    with _write_lock:
+        _proto.write(line + "\n")
+        _proto.flush()
+
+
+# Catalog A2: transformers 4.39.0-4.57.2 wrote Mistral tokenizers with a
+# Llama-3 style pre-tokenizer regex. transformers' own fix (the
+# `fix_mistral_regex` flag, passed through mlx-lm's tokenizer_config) swaps in
+# the pattern below; we check that it took and apply it ourselves if not.
+A2_REGEX = (
+    r"[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+"
+    r"|[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*"
+    r"|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+"
+)
+MISTRAL_FAMILY = {"mistral", "mistral3", "ministral", "pixtral", "voxtral"}
+
+
+def _version_tuple(text):
+    parts = []
+    for piece in str(text).split(".")[:3]:
+        digits = "".join(ch for ch in piece if ch.isdigit())
+        parts.append(int(digits) if digits else 0)
+    return tuple(parts + [0] * (3 - len(parts)))
+
+
+def _split_pattern(tokenizer_json):
+    pre = tokenizer_json.get("pre_tokenizer") or {}
+    steps = pre.get("pretokenizers", []) if pre.get("type") == "Sequence" else [pre]
+    for step in steps:
+        if isinstance(step, dict) and step.get("type") == "Split":
+            pattern = step.get("pattern") or {}
+            return pattern.get("Regex") or pattern.get("String")
+    return None
+
+
+def needs_a2_fix(model_dir, config):
+    """A Mistral-family tokenizer written by an affected transformers whose split regex is not the corrected one.
+
+    Llama-family models from the same transformers versions are left alone:
+    their Llama-3 regex is the one they were trained with, and replacing it
+    would change how they split numbers and contractions.
+    """
+    version = config.get("transformers_version")
+    if config.get("model_type") not in MISTRAL_FAMILY or not version:
+        return False
+    if not ((4, 39, 0) <= _version_tuple(version) <= (4, 57, 2)):
+        return False
+    try:
+        with open(os.path.join(model_dir, "tokenizer.json"), encoding="utf-8") as f:
+            pattern = _split_pattern(json.load(f))
+    except (OSError, ValueError):
+        return False
+    return pattern != A2_REGEX
+
+
+def apply_a2_fix(tokenizer_wrapper):
+    """Puts the corrected split first in the pre-tokenizer; keeps ByteLevel or Metaspace after it."""
+    import tokenizers
+
+    hf = getattr(tokenizer_wrapper, "_tokenizer", tokenizer_wrapper)
+    backend = hf.backend_tokenizer
+    split = tokenizers.pre_tokenizers.Split(pattern=tokenizers.Regex(A2_REGEX), behavior="isolated")
+    current = backend.pre_tokenizer
+    if isinstance(current, tokenizers.pre_tokenizers.Sequence):
+        current[0] = split
+    elif current is None:
+        backend.pre_tokenizer = split
+    else:
+        backend.pre_tokenizer = tokenizers.pre_tokenizers.Sequence([split, current])
+
+
+def a2_applied(tokenizer_wrapper):
+    hf = getattr(tokenizer_wrapper, "_tokenizer", tokenizer_wrapper)
+    state = json.loads(hf.backend_tokenizer.to_str())
+    return _split_pattern(state) == A2_REGEX
+
+
+def load(model_dir):
+    steps = 5
+    send({"type": "progress", "phase": "importing mlx-lm", "done": 0, "total": steps})
+    from pathlib import Path
+
+    import mlx.core as mx
+    from mlx.utils import tree_flatten
+    from mlx_lm.utils import load_config, load_model, load_tokenizer
+
+    path = Path(model_dir)
+    send({"type": "progress", "phase": "reading config", "done": 1, "total": steps})
+    config = load_config(path)
+    model, config = load_model(path, lazy=True)
+
+    # Materialise the weights in slices so the page can show how far loading got.
+    send({"type": "progress", "phase": "loading weights", "done": 2, "total": steps})
+    params = [p for _, p in tree_flatten(model.parameters())]
+    total_bytes = sum(p.nbytes for p in params) or 1
+    done_bytes, batch, batch_bytes = 0, [], 0
+    for p in params:
+        batch.append(p)
+        batch_bytes += p.nbytes
+        if batch_bytes >= 32 * 1024 * 1024:
+            mx.eval(batch)
+            done_bytes += batch_bytes
+            batch, batch_bytes = [], 0
+            send({"type": "progress", "phase": "loading weights", "done": 2 + done_bytes / total_bytes, "total": steps})
+    mx.eval(batch)
+
+    send({"type": "progress", "phase": "loading tokenizer", "done": 3, "total": steps})
+    fix = needs_a2_fix(model_dir, config)
+    extra = {"fix_mistral_regex": True} if fix else None
+    try:
+        tokenizer = load_tokenizer(path, extra, eos_token_ids=config.get("eos_token_id"))
+    except TypeError as error:
+        # Some transformers 5.x releases reject the flag (duplicate keyword); patch after loading instead.
+        if not fix or "fix_mistral_regex" not in str(error):
+            raise
+        tokenizer = load_tokenizer(path, None, eos_token_ids=config.get("eos_token_id"))
+    tokenizer_fix = None
+    if fix:
+        if not a2_applied(tokenizer):
+            apply_a2_fix(tokenizer)
+        tokenizer_fix = "a2-tokenizer-regex"
+
+    send({"type": "progress", "phase": "warming up", "done": 4, "total": steps})
+    # One forward pass compiles the kernels, so the first reply's time to first token is honest.
+    from mlx_lm.models.cache import make_prompt_cache
+
+    warm = mx.array([[tokenizer.eos_token_id or 0]])
+    mx.eval(model(warm, cache=make_prompt_cache(model)))
+
+    context = config.get("max_position_embeddings") or config.get("text_config", {}).get("max_position_embeddings")
+    return model, tokenizer, {
+        "model_type": config.get("model_type"),
+        "context_length": context,
+        "chat_template": bool(getattr(tokenizer, "chat_template", None)),
+        "tokenizer_fix": tokenizer_fix,
+    }
+
+
+class Cancelled(Exception):
+    pass
+
+
+def chat_prompt(tokenizer, messages):
+    if getattr(tokenizer, "chat_template", None):
+        ids = tokenizer.apply_chat_template(messages, add_generation_prompt=True)
+        if hasattr(ids, "keys"):  # transformers 5 may hand back a BatchEncoding
+            ids = ids["input_ids"]
+        return list(ids), "model"
+    # No template in the model: a plain transcript, so base models still answer.
+    text = "".join(f"{m['role']}: {m['content']}\n" for m in messages) + "assistant:"
+    return tokenizer.encode(text), "plain"
+
+
+def held_back(text, stops):
+    """How many trailing characters might be the start of a stop string (held until we know)."""
+    keep = 0
+    for stop in stops:
+        for n in range(min(len(stop) - 1, len(text)), 0, -1):
+            if text.endswith(stop[:n]):
+                keep = max(keep, n)
+                break
+    return keep
+
+
+def generate(model, tokenizer, request, cancelled):
+    import mlx.core as mx
+    from mlx_lm import stream_generate
+    from mlx_lm.sample_utils import make_logits_processors, make_sampler
+
+    rid = request["id"]
+    params = request.get("params", {})
+    if "messages" in request:
+        prompt, template = chat_prompt(tokenizer, request["messages"])
+    else:
+        prompt, template = tokenizer.encode(request.get("prompt", "")), "none"
+    send({"type": "start", "id": rid, "prompt_tokens": len(prompt), "template": template})
+
+    if params.get("seed") is not None:
+        mx.random.seed(int(params["seed"]))
+    sampler = make_sampler(temp=float(params.get("temperature", 0.7)), top_p=float(params.get("top_p", 1.0)))
+    penalty = params.get("repetition_penalty")
+    processors = make_logits_processors(repetition_penalty=penalty) if penalty and penalty != 1.0 else None
+    stops = [s for s in params.get("stop", []) if s]
+
+    def on_prompt_progress(_done, _total):
+        if rid in cancelled:
+            raise Cancelled()
+
+    pending, completion, finish, last = "", 0, "length", None
+    try:
+        for last in stream_generate(
+            model,
+            tokenizer,
+            prompt,
+            max_tokens=int(params.get("max_tokens", 512)),
+            sampler=sampler,
+            logits_processors=processors,
+            prompt_progress_callback=on_prompt_progress,
+        ):
+            if last.finish_reason == "stop":
+                finish = "stop"  # the end-of-sequence token: not part of the reply
+            else:
+                completion += 1
+            pending += last.text
+            if stops:
+                hit = min((i for i in (pending.find(s) for s in stops) if i >= 0), default=-1)
+                if hit >= 0:
+                    if hit:
+                        send({"type": "token", "id": rid, "text": pending[:hit]})
+                    pending, finish = "", "stop"
+                    break
+                cut = len(pending) - held_back(pending, stops)
+            else:
+                cut = len(pending)
+            # The first token always goes out, even when it decodes to nothing yet: it times the reply.
+            if cut > 0 or completion == 1:
+                send({"type": "token", "id": rid, "text": pending[:cut]})
+                pending = pending[cut:]
+            if rid in cancelled:
+                finish = "cancelled"
+                break
+    except Cancelled:
+        finish = "cancelled"
+    if pending and finish != "cancelled":
+        send({"type": "token", "id": rid, "text": pending})
+    send({
+        "type": "done",
+        "id": rid,
+        "finish_reason": finish,
+        "prompt_tokens": len(prompt),
+        "completion_tokens": completion,
+        "prompt_tps": round(last.prompt_tps, 2) if last else None,
+        "generation_tps": round(last.generation_tps, 2) if last else None,
+    })
+
+
+def read_commands(inbox, cancelled, state):
+    for line in sys.stdin:
+        try:
+            command = json.loads(line)
+        except ValueError:
+            continue
+        op = command.get("op")
+        if op == "ping":
+            send({"type": "pong", "id": command.get("id"), "busy": state.get("busy")})
+        elif op == "cancel":
+            cancelled.add(command.get("id"))
+        else:
+            inbox.put(command)
+    # The parent closed our stdin (it exited or dropped us): stop what we are doing and leave.
+    cancelled.add(state.get("busy"))
+    inbox.put({"op": "shutdown"})
+
+
+def main():
+    model_dir = sys.argv[1]
+    started = time.perf_counter()
+    try:
+        model, tokenizer, info = load(model_dir)
+    except BaseException as error:  # noqa: BLE001 -- every load failure is reported, never a traceback
+        import traceback
+
+        traceback.print_exc(file=sys.stderr)
+        send({"type": "load_error", "error_type": type(error).__name__, "message": str(error)})
+        sys.exit(3)
+    send({"type": "ready", **info, "load_s": round(time.perf_counter() - started, 3)})
+
+    inbox, cancelled, state = queue.Queue(), set(), {"busy": None}
+    threading.Thread(target=read_commands, args=(inbox, cancelled, state), daemon=True).start()
+    while True:
+        command = inbox.get()
+        op = command.get("op")
+        if op == "shutdown":
+            break
+        rid = command.get("id")
+        try:
+            if rid in cancelled:
+                send({"type": "done", "id": rid, "finish_reason": "cancelled", "prompt_tokens": 0, "completion_tokens": 0})
+            elif op == "generate":
+                state["busy"] = rid
+                generate(model, tokenizer, command, cancelled)
+            elif op == "encode":
+                send({"type": "encoded", "id": rid, "tokens": tokenizer.encode(command.get("text", ""), add_special_tokens=False)})
+            else:
+                send({"type": "error", "id": rid, "error_type": "ProtocolError", "message": f"unknown op {op!r}"})
+        except Exception as error:  # noqa: BLE001 -- one bad request must not take the model down
+            import traceback
+
+            traceback.print_exc(file=sys.stderr)
+            send({"type": "error", "id": rid, "error_type": type(error).__name__, "message": str(error)})
+        finally:
+            state["busy"] = None
+            cancelled.discard(rid)
+    _proto.flush()
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()
