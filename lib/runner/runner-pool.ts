@@ -45,9 +45,10 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
     async runnerFor(spec) {
       const model = await resolveModel(spec, { hubCache: config.hubCache, workspaceRoot: config.workspaceRoot });
       const name = runnerName(spec, model);
+      if (!runners.has(model.path)) await makeRoom();
+      // Checked again after the await: a concurrent call for the same folder may have made it meanwhile.
       let entry = runners.get(model.path);
       if (!entry) {
-        await makeRoom();
         const runner = createModelRunner({
           name,
           modelPath: model.path,
