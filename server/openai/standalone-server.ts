@@ -1,0 +1,89 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Readable } from "node:stream";
+import type { ModelRoots } from "../../lib/models/resolve-model";
+import { checkRequest } from "../security/request-guard";
+import { handleChatCompletions } from "../../lib/openai/chat-completions";
+import { handleCompletions } from "../../lib/openai/completions";
+import { handleListModels } from "../../lib/openai/models-endpoint";
+import type { OpenAIContext } from "../../lib/openai/reply-stream";
+
+export interface OpenAIServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Routes one request to the same handlers the Next app mounts under /v1. */
+export async function routeOpenAI(request: Request, roots: ModelRoots, ctx: OpenAIContext): Promise<Response> {
+  const verdict = checkRequest(request);
+  if (verdict) return new Response(verdict.message, { status: verdict.status });
+  const { pathname } = new URL(request.url);
+  const route = `${request.method} ${pathname.replace(/\/+$/, "")}`;
+  if (route === "GET /health") return Response.json({ status: "healthy", service: "whetstone" });
+  if (route === "GET /v1/models") return handleListModels(roots, ctx);
+  if (route === "POST /v1/chat/completions") return handleChatCompletions(request, ctx);
+  if (route === "POST /v1/completions") return handleCompletions(request, ctx);
+  return Response.json({ status: "error", error: { message: `No route ${route}`, type: "not_found", code: "not_found", param: null } }, { status: 404 });
+}
+
+function toRequest(req: IncomingMessage, signal: AbortSignal): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (Array.isArray(value)) value.forEach((v) => headers.append(name, v));
+    else if (value !== undefined) headers.set(name, value);
+  }
+  const hasBody = req.method !== "GET" && req.method !== "HEAD";
+  return new Request(`http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`, {
+    method: req.method ?? "GET",
+    headers,
+    signal,
+    ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: "half" } : {}),
+  } as RequestInit);
+}
+
+async function send(res: ServerResponse, response: Response): Promise<void> {
+  res.writeHead(response.status, Object.fromEntries(response.headers.entries()));
+  if (!response.body) return void res.end();
+  const reader = response.body.getReader();
+  // Each chunk goes out as it comes: no buffering between the runner and the client.
+  res.on("close", () => void reader.cancel().catch(() => undefined));
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    res.write(value);
+  }
+  res.end();
+}
+
+/**
+ * The OpenAI-compatible API on its own (`whet serve`), without the web app:
+ * plain node:http on loopback, the same handlers and runner pool.
+ */
+export async function serveOpenAI(options: { host: string; port: number; roots: ModelRoots; ctx: OpenAIContext }): Promise<OpenAIServer> {
+  const server = createServer((req, res) => {
+    const aborter = new AbortController();
+    res.on("close", () => {
+      if (!res.writableFinished) aborter.abort();
+    });
+    void routeOpenAI(toRequest(req, aborter.signal), options.roots, options.ctx)
+      .then((response) => send(res, response))
+      .catch((error: unknown) => {
+        if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
+        res.end(String(error));
+      });
+  });
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${options.host.includes(":") ? `[${options.host}]` : options.host}:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
