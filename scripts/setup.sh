@@ -44,6 +44,15 @@ if [ "$(cat .venv/.whet-req-hash 2>/dev/null)" != "$py_hash" ]; then
   echo "$py_hash" > .venv/.whet-req-hash
 fi
 
+# mlx-knife, the peer our workspaces interoperate with: its pure-Python package
+# only (no dependencies), run over the project venv by the interop tests and benchmarks.
+MLX_KNIFE_VERSION=2.0.8
+if [ ! -f ".peers/mlx-knife/mlx_knife-$MLX_KNIFE_VERSION.dist-info/METADATA" ]; then
+  say "installing mlx-knife $MLX_KNIFE_VERSION (peer for interop tests) into .peers/mlx-knife"
+  rm -rf .peers/mlx-knife
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --target .peers/mlx-knife "mlx-knife==$MLX_KNIFE_VERSION"
+fi
+
 # Debian's Chromium for the Playwright tests (Playwright cannot download browsers here).
 if [ "$(uname -s)" = Linux ] && [ ! -x /usr/bin/chromium ]; then
   say "installing Debian's chromium"

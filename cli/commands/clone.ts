@@ -46,6 +46,7 @@ export const cloneCommand: Command = {
       commit: result.commit,
       files: result.files,
       size_bytes: result.bytes,
+      content_hash: result.contentHash,
     };
     const state = health ? (health.healthy ? "✓ healthy" : `⚠ unhealthy: ${health.reason}`) : "health not checked";
     return {

@@ -23,7 +23,7 @@ export function repairMode(mode: RepairModeName): ConvertMode {
       ...(dropped.length
         ? { warning: `The old index listed ${dropped.length} tensor(s) no shard holds; they are not in the new index: ${dropped.join(", ")}` }
         : {}),
-      extra: { steps: result.steps, fixed: result.fixed, changes: result.changes, shards: result.shards, tensors: result.tensors },
+      extra: { ...(result.contentHash ? { content_hash: result.contentHash } : {}), steps: result.steps, fixed: result.fixed, changes: result.changes, shards: result.shards, tensors: result.tensors },
       lines: [...result.changes.map((c) => `  ${c}`), ...(result.fixed.length ? [`Fixed: ${result.fixed.join(", ")}`] : [])],
     });
   };

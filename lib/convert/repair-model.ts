@@ -8,6 +8,7 @@ import { INDEX_FILE } from "../safetensors/index-file";
 import { planShards, shardName } from "../safetensors/plan-shards";
 import { copyWithMetadata } from "../safetensors/rewrite-metadata";
 import { writeSafetensors } from "../safetensors/write-safetensors";
+import { computeContentHash, hashFields } from "../workspace/content-hash";
 import { updateSentinel } from "../workspace/sentinel";
 import { copyModelFiles, listModelFiles } from "./copy-model-files";
 import { fixConfig } from "./fix-config";
@@ -62,6 +63,8 @@ export interface RepairResult {
   /** Tensors the old index listed that no shard holds: dropped from the new index. */
   droppedFromIndex: string[];
   health: HealthReport | null;
+  /** mlx-knife's content_hash v2 of the output, as stored in its sentinel. */
+  contentHash: string | null;
 }
 
 const isShard = (f: string) => !f.includes("/") && f.endsWith(".safetensors");
@@ -225,11 +228,25 @@ export async function repairModel(params: RepairParams): Promise<RepairResult> {
     const fixed = [
       ...new Set(before.findings.filter((f) => f.repair !== null && steps.includes(f.repair) && !remaining.has(f.id)).map((f) => f.id)),
     ];
+    const hash = await computeContentHash(paths.target);
     await updateSentinel(paths.target, {
       repair: { mode, steps, fixed, changes, dropped_from_index: droppedFromIndex },
       ...(health ? { health: { status: health.healthy ? "healthy" : "unhealthy", reason: health.reason } } : {}),
+      ...(hash ? hashFields(hash) : {}),
     });
-    return { source: paths.source, target: paths.target, mode, steps, fixed, changes, shards: index.shards, tensors: index.tensors, droppedFromIndex, health };
+    return {
+      source: paths.source,
+      target: paths.target,
+      mode,
+      steps,
+      fixed,
+      changes,
+      shards: index.shards,
+      tensors: index.tensors,
+      droppedFromIndex,
+      health,
+      contentHash: hash?.contentHash ?? null,
+    };
   } catch (error) {
     await cleanup();
     throw error;

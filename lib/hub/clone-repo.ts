@@ -5,6 +5,7 @@ import type { CacheRoots } from "../convert/prepare-target";
 import { WhetError } from "../errors";
 import { isInside, realPathLenient } from "../fs/path-inside";
 import { checkModel, type HealthReport } from "../health/check-model";
+import { computeContentHash, hashFields } from "../workspace/content-hash";
 import { newSentinel, updateSentinel, writeSentinel } from "../workspace/sentinel";
 import type { HubAccess } from "./hub-access";
 import { toHubError } from "./hub-error";
@@ -39,6 +40,7 @@ export interface CloneResult {
   files: number;
   bytes: number;
   health: HealthReport | null;
+  contentHash: string | null;
 }
 
 async function checkTarget(target: string, roots: CacheRoots): Promise<string> {
@@ -143,11 +145,13 @@ export async function cloneRepo(params: CloneParams): Promise<CloneResult> {
     onProgress?.({ ...progress });
     health = await checkModel(target);
   }
+  const hash = await computeContentHash(target);
   await updateSentinel(target, {
+    ...(hash ? hashFields(hash) : {}),
     clone_status: "complete",
     files: entries.length,
     bytes: progress.bytesTotal,
     ...(health ? { health: { status: health.healthy ? "healthy" : "unhealthy", reason: health.reason } } : {}),
   });
-  return { repoId, revision, commit, target, files: entries.length, bytes: progress.bytesTotal, health };
+  return { repoId, revision, commit, target, files: entries.length, bytes: progress.bytesTotal, health, contentHash: hash?.contentHash ?? null };
 }

@@ -1,6 +1,7 @@
 import { readFile, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { checkModel, type HealthReport } from "../health/check-model";
+import { isWorkspaceClean } from "../workspace/content-hash";
 import { readSentinel } from "../workspace/sentinel";
 import type { ResolvedModel } from "./resolve-model";
 
@@ -116,7 +117,7 @@ export async function describeModel(resolved: ResolvedModel): Promise<DescribedM
       origin: sentinel?.source_repo ?? null,
       content_hash: typeof sentinel?.content_hash === "string" ? sentinel.content_hash : null,
       hash_modified: typeof sentinel?.hash_modified === "string" ? sentinel.hash_modified : null,
-      clean: null,
+      clean: sentinel ? await isWorkspaceClean(path, sentinel) : null,
       display_name: resolved.kind === "workspace" ? resolved.name.split("/").pop() ?? resolved.name : null,
       quantization: typeof quantization === "object" && quantization !== null ? (quantization as Record<string, unknown>) : null,
     },

@@ -53,9 +53,18 @@ export function newSentinel(fields: {
   };
 }
 
+/**
+ * JSON with 2-space indent; bigints (file_index mtimes in nanoseconds) are
+ * written as exact integers, as Python writes them, not rounded to a double.
+ */
+function sentinelJson(sentinel: Sentinel): string {
+  const text = JSON.stringify(sentinel, (_key, value: unknown) => (typeof value === "bigint" ? `\u0000bigint:${value}` : value), 2);
+  return text.replace(/"\\u0000bigint:(-?\d+)"/g, "$1");
+}
+
 /** Writes the sentinel atomically: JSON, 2-space indent, trailing newline, via temp file and rename. */
 export async function writeSentinel(dir: string, sentinel: Sentinel): Promise<void> {
-  await writeFileAtomic(join(dir, SENTINEL_FILE), `${JSON.stringify(sentinel, null, 2)}\n`);
+  await writeFileAtomic(join(dir, SENTINEL_FILE), `${sentinelJson(sentinel)}\n`);
 }
 
 /** The sentinel of `dir`, or null when the folder has none or it is not a valid one (unmanaged). */
