@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { loadConfig } from "../config";
-import { repairIndex } from "../convert/repair-index";
+import { repairModel } from "../convert/repair-model";
 import { makeModel } from "../factory/make-model";
 import { checkModel } from "../health/check-model";
 import { startHubFixture } from "../hub-fixture/start-hub-fixture";
@@ -55,7 +55,7 @@ describe("reading a cache that huggingface_hub wrote", () => {
     expect(listed?.model).toMatchObject({ name: "acme/tiny", cached: true, hash: main.kind === "cache" ? main.commit : null, health: "unhealthy" });
     expect(listed?.model.last_modified).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
 
-    await expect(repairIndex({ source: mainPath, target: join(root, "fixed"), roots: { hubCache, hfHome } })).rejects.toMatchObject({
+    await expect(repairModel({ mode: "repair-index", source: mainPath, target: join(root, "fixed"), roots: { hubCache, hfHome } })).rejects.toMatchObject({
       code: "source_in_cache",
     });
   });
