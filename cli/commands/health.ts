@@ -3,7 +3,8 @@ import { listModels } from "../../lib/models/list-models";
 import { describeModel } from "../../lib/models/describe-model";
 import { resolveModel } from "../../lib/models/resolve-model";
 import type { Command } from "../command";
-import { renderHealth } from "../render/health";
+import { defectMatrix } from "../../lib/health/defect-matrix";
+import { renderHealth, renderMatrix } from "../render/health";
 
 export interface HealthEntry {
   name: string;
@@ -17,9 +18,9 @@ export interface HealthEntry {
 export const healthCommand: Command = {
   name: "health",
   summary: "Check one model (path, workspace, org/name[@rev]) or every model for defects",
-  usage: "whet health [MODEL] [--json]",
-  options: {},
-  async run(positionals, _values, { config }) {
+  usage: "whet health [MODEL] [--matrix] [--json]",
+  options: { matrix: { type: "boolean" } },
+  async run(positionals, values, { config }) {
     const roots = { hubCache: config.hubCache, workspaceRoot: config.workspaceRoot };
     const spec = positionals[0];
     const described = spec === undefined ? await listModels(roots) : [await describeModel(await resolveModel(spec, roots))];
@@ -38,6 +39,12 @@ export const healthCommand: Command = {
       unhealthy,
       summary: { total: entries.length, healthy_count: healthy.length, unhealthy_count: unhealthy.length },
     };
+    if (values.matrix) {
+      const matrix = defectMatrix(entries.map((e) => ({ name: e.name, path: e.path, healthy: e.status === "healthy", findings: e.findings })));
+      const columns = matrix.columns;
+      const rows = matrix.rows.map((r) => ({ name: r.name, healthy: r.healthy, defects: Object.fromEntries(Object.entries(r.cells).map(([id, f]) => [id, f.severity])) }));
+      return { ok: true, data: { ...data, matrix: { columns, rows } }, human: renderMatrix(matrix) };
+    }
     return { ok: true, data, human: renderHealth(entries) };
   },
 };

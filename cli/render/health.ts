@@ -1,3 +1,4 @@
+import type { DefectMatrix } from "../../lib/health/defect-matrix";
 import type { HealthEntry } from "../commands/health";
 
 const MARK = { "blocks-loading": "✗", "degrades-output": "!", cosmetic: "·" } as const;
@@ -17,5 +18,23 @@ export function renderHealth(entries: HealthEntry[]): string {
       lines.push(`    ${finding.repair ? "fix" : "what to do"}: ${finding.hint}`);
     }
   }
+  return lines.join("\n");
+}
+
+/** Models down, defects across (numbered, with a legend below): ✗ blocks loading, ! degrades output, · cosmetic. */
+export function renderMatrix(matrix: DefectMatrix): string {
+  const names = matrix.rows.map((r) => (r.name.startsWith("/") ? (r.name.split("/").pop() ?? r.name) : r.name));
+  const width = Math.max(5, ...names.map((n) => n.length));
+  const header = `${"Model".padEnd(width)}  ${matrix.columns.map((_, i) => String(i + 1).padStart(2)).join(" ")}`;
+  const lines = [header];
+  matrix.rows.forEach((row, r) => {
+    const cells = matrix.columns.map((id) => {
+      const finding = row.cells[id];
+      return (finding ? MARK[finding.severity] : "").padStart(2);
+    });
+    lines.push(`${(names[r] as string).padEnd(width)}  ${cells.join(" ")}`);
+  });
+  if (matrix.columns.length === 0) lines.push("No defects found.");
+  else lines.push("", ...matrix.columns.map((id, i) => `${String(i + 1).padStart(2)}  ${id}`), "", "✗ blocks loading  ! degrades output  · cosmetic");
   return lines.join("\n");
 }

@@ -1,5 +1,6 @@
 import { readFile, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { folderSize } from "../fs/folder-size";
 import { checkModel, type HealthReport } from "../health/check-model";
 import { isWorkspaceClean } from "../workspace/content-hash";
 import { readSentinel } from "../workspace/sentinel";
@@ -41,15 +42,6 @@ async function readJson(path: string): Promise<Record<string, unknown> | null> {
   } catch {
     return null;
   }
-}
-
-async function sizeOf(dir: string): Promise<number> {
-  let total = 0;
-  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isDirectory()) continue;
-    total += (await stat(join(entry.parentPath, entry.name)).catch(() => null))?.size ?? 0;
-  }
-  return total;
 }
 
 /** UTC to the second with `Z`, the model object's timestamp form (mlx-knife printed local time by mistake). */
@@ -105,7 +97,7 @@ export async function describeModel(resolved: ResolvedModel): Promise<DescribedM
     model: {
       name: resolved.kind === "cache" ? resolved.repoId : path,
       hash: resolved.kind === "cache" && /^[0-9a-f]{40}$/.test(resolved.commit) ? resolved.commit : null,
-      size_bytes: await sizeOf(path),
+      size_bytes: await folderSize(path),
       last_modified: isoUtcSeconds(info.mtime),
       framework,
       model_type: modelType,
