@@ -7,6 +7,14 @@ export interface CommandContext {
   json: boolean;
   /** Progress lines for people (stderr); silent under --json. */
   progress: (line: string) => void;
+  /** Live stdout: streamed tokens for people, or a long-running command's JSON status line under --json. */
+  write?: (text: string) => void;
+  /** Notes for people on stderr (reply statistics); absent under --json. */
+  note?: (text: string) => void;
+  /** Reads one line from the terminal; null at end of input. Absent when there is no stdin to read. */
+  readLine?: (prompt: string) => Promise<string | null>;
+  /** Calls `handler` on Ctrl-C (and SIGTERM) instead of exiting; returns a function that removes it. */
+  onInterrupt?: (handler: () => void) => () => void;
 }
 
 /** What a command hands back: data for the envelope and text for people. */

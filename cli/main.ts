@@ -7,14 +7,17 @@ import { convertCommand } from "./commands/convert";
 import { doctorCommand } from "./commands/doctor";
 import { healthCommand } from "./commands/health";
 import { listCommand } from "./commands/list";
+import { rmCommand } from "./commands/rm";
+import { runCommand } from "./commands/run";
 import { searchCommand } from "./commands/search";
+import { serveCommand } from "./commands/serve";
 import { showCommand } from "./commands/show";
 import { errorEnvelope, successEnvelope, type Envelope } from "./envelope";
 
 /** mlx-knife's commands that this version does not do yet: they say so and exit 1. */
-const PLANNED = ["pull", "rm", "push", "run", "serve"] as const;
+const PLANNED = ["pull", "push"] as const;
 
-const COMMANDS: Command[] = [listCommand, showCommand, healthCommand, cloneCommand, convertCommand, searchCommand, doctorCommand];
+const COMMANDS: Command[] = [listCommand, showCommand, healthCommand, cloneCommand, convertCommand, searchCommand, doctorCommand, rmCommand, runCommand, serveCommand];
 
 function help(): string {
   return [
@@ -35,6 +38,8 @@ export interface CliIo {
   stderr: (text: string) => void;
   /** Live progress for a terminal; absent when stderr is not one. */
   progress?: (line: string) => void;
+  readLine?: (prompt: string) => Promise<string | null>;
+  onInterrupt?: (handler: () => void) => () => void;
 }
 
 /** Runs one CLI invocation and returns its exit code; all output goes through `io`. */
@@ -84,10 +89,18 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
 
-  const progress = json || !io.progress ? () => undefined : (line: string) => io.progress?.(`${name}: ${line}`);
+  // An empty line clears the progress line (before a reply starts streaming under it).
+  const progress = json || !io.progress ? () => undefined : (line: string) => io.progress?.(line ? `${name}: ${line}` : "");
   try {
     const config = getConfig();
-    const outcome = await command.run(parsed.positionals, parsed.values as Record<string, string | boolean | undefined>, { config, json, progress });
+    const live = json ? { write: io.stdout } : { write: io.stdout, note: io.stderr, ...(io.readLine ? { readLine: io.readLine } : {}) };
+    const outcome = await command.run(parsed.positionals, parsed.values as Record<string, string | boolean | undefined>, {
+      config,
+      json,
+      progress,
+      ...live,
+      ...(io.onInterrupt ? { onInterrupt: io.onInterrupt } : {}),
+    });
     if (outcome.ok) {
       if (json) print(successEnvelope(name, outcome.data));
       else io.stdout(`${outcome.human}\n`);

@@ -1,0 +1,52 @@
+import { z } from "zod";
+import { WhetError } from "../../lib/errors";
+import { resolveModel } from "../../lib/models/resolve-model";
+import { createRunnerPool, runnerName } from "../../lib/runner/runner-pool";
+import { serveOpenAI } from "../../server/openai/standalone-server";
+import { UsageError, type Command } from "../command";
+
+const flagsSchema = z.object({
+  port: z.coerce.number().int().min(0).max(65535).default(8000),
+  host: z.string().min(1).default("127.0.0.1"),
+});
+
+export const serveCommand: Command = {
+  name: "serve",
+  summary: "Serve the OpenAI-compatible API alone (no web app), optionally with a model preloaded",
+  usage: "whet serve [--model MODEL] [--port 8000] [--host 127.0.0.1]",
+  options: { model: { type: "string" }, port: { type: "string" }, host: { type: "string" } },
+  async run(_positionals, values, ctx) {
+    const flags = flagsSchema.safeParse({ port: values.port, host: values.host });
+    if (!flags.success) throw new UsageError(`--${String(flags.error.issues[0]?.path[0])}: ${flags.error.issues[0]?.message}`);
+    const { port, host } = flags.data;
+    const roots = { hubCache: ctx.config.hubCache, workspaceRoot: ctx.config.workspaceRoot };
+    const pool = createRunnerPool({ config: ctx.config });
+
+    let preload: { id: string; spec: string; ownedBy: "workspace" | "hf-cache" } | null = null;
+    if (typeof values.model === "string") {
+      // Checked before listening, so a typo or an ambiguous name fails at once (mlx-knife does the same).
+      const model = await resolveModel(values.model, roots);
+      preload = { id: runnerName(values.model, model), spec: values.model, ownedBy: model.kind === "workspace" ? "workspace" : "hf-cache" };
+    }
+    const server = await serveOpenAI({ host, port, roots, ctx: { pool, preload } }).catch((error: NodeJS.ErrnoException) => {
+      throw new WhetError("serve_failed", `Cannot listen on ${host}:${port}: ${error.code ?? error.message}`, "Pick another port with --port.");
+    });
+    const starting = { status: "starting", command: "serve", data: { host, port: Number(new URL(server.url).port), url: `${server.url}/v1`, model: preload?.id ?? null }, error: null };
+    ctx.write?.(ctx.json ? `${JSON.stringify(starting)}\n` : `Serving the OpenAI API at ${server.url}/v1${preload ? ` (model: ${preload.id})` : ""}. Ctrl-C stops.\n`);
+    if (preload) {
+      const { runner } = await pool.runnerFor(preload.spec);
+      runner.warm();
+    }
+
+    await new Promise<void>((resolve) => {
+      const release = ctx.onInterrupt?.(() => {
+        release?.();
+        resolve();
+      });
+      if (!release) resolve();
+    });
+    await server.close();
+    await pool.stopAll();
+    return { ok: true, data: { host, port, model: preload?.id ?? null, stopped: true }, human: "Stopped." };
+  },
+};
