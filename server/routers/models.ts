@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { defectMatrix } from "../../lib/health/defect-matrix";
 import { describeModel } from "../../lib/models/describe-model";
 import { listModels } from "../../lib/models/list-models";
 import { resolveModel } from "../../lib/models/resolve-model";
@@ -7,6 +8,21 @@ import { publicProcedure, router } from "../trpc/init";
 const spec = z.string().min(1).max(500);
 
 export const modelsRouter = router({
+  /** Every model against every defect found: the defect matrix page. */
+  matrix: publicProcedure.query(async ({ ctx }) => {
+    const described = await listModels({ hubCache: ctx.config.hubCache, workspaceRoot: ctx.config.workspaceRoot });
+    const matrix = defectMatrix(
+      described.map(({ model, report, kind }) => ({
+        // The spec other procedures take: a workspace's folder name, or the cache repo id.
+        name: kind === "workspace" ? (model.display_name ?? model.name) : model.name,
+        path: report.path,
+        healthy: report.healthy,
+        findings: report.findings,
+      })),
+    );
+    const kinds = new Map(described.map(({ report, kind }) => [report.path, kind]));
+    return { columns: matrix.columns, rows: matrix.rows.map((row) => ({ ...row, kind: kinds.get(row.path) ?? "workspace" })) };
+  }),
   list: publicProcedure.query(async ({ ctx }) => {
     const described = await listModels({ hubCache: ctx.config.hubCache, workspaceRoot: ctx.config.workspaceRoot });
     return described.map(({ model, report, kind, path }) => ({ model, kind, path, findings: report.findings }));
