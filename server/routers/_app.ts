@@ -1,4 +1,5 @@
 import { router } from "../trpc/init";
+import { chatRouter } from "./chat";
 import { hubRouter } from "./hub";
 import { jobsRouter } from "./jobs";
 import { modelsRouter } from "./models";
@@ -9,6 +10,7 @@ export const appRouter = router({
   hub: hubRouter,
   models: modelsRouter,
   jobs: jobsRouter,
+  chat: chatRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,76 @@
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { getChatStore, openChatStore } from "../../lib/chat/chat-store";
+import type { ReplyEvent } from "../../lib/chat/generate-reply";
+import { loadConfig } from "../../lib/config";
+import { makeModel } from "../../lib/factory/make-model";
+import { getRunnerPool } from "../../lib/runner/runner-pool";
+import { useTempDirs } from "../../lib/testing/temp-dir";
+import { createCallerFactory } from "../trpc/init";
+import { appRouter } from "./_app";
+
+const tempDir = useTempDirs();
+afterAll(() => getRunnerPool().stopAll());
+
+async function caller() {
+  const root = await tempDir();
+  const config = { ...loadConfig(), dataDir: join(root, "data"), workspaceRoot: join(root, "workspaces"), hubCache: join(root, "hub") };
+  await makeModel({ dir: join(config.workspaceRoot, "talker"), seed: 51 });
+  getRunnerPool(config);
+  return { call: createCallerFactory(appRouter)({ config }), config };
+}
+
+async function drain(events: AsyncIterable<ReplyEvent>, onEvent: (e: ReplyEvent) => void = () => undefined) {
+  const seen: ReplyEvent[] = [];
+  for await (const event of events) {
+    seen.push(event);
+    onEvent(event);
+  }
+  return seen;
+}
+
+describe("chat router", () => {
+  it("streams a reply, saves it with its statistics, stops one mid-way, and regenerates", async () => {
+    const { call, config } = await caller();
+    expect((await call.chat.models()).map((m) => m.id)).toEqual(["talker"]);
+
+    const conversation = await call.chat.create({ model: "talker", system: "You are terse.", settings: { maxTokens: 10, temperature: 0, repetitionPenalty: null } });
+    await call.chat.send({ conversationId: conversation.id, content: "What is a whetstone?" });
+    const events = await drain(await call.chat.reply({ conversationId: conversation.id }));
+    expect(events[0]).toMatchObject({ type: "reply", model: "talker" });
+    const text = events.map((e) => (e.type === "delta" ? e.text : "")).join("");
+    const saved = events.at(-1);
+    expect(saved).toMatchObject({ type: "saved", message: { role: "assistant", content: text, stats: { completionTokens: 10, finishReason: "length" } } });
+
+    // A long reply, stopped from a second request once a few tokens are out.
+    await call.chat.update({ id: conversation.id, settings: { ...conversation.settings, maxTokens: 100_000, temperature: 0.8 } });
+    await call.chat.send({ conversationId: conversation.id, content: "Go on, at length." });
+    let deltas = 0;
+    let replyId = "";
+    const stopped = await drain(await call.chat.reply({ conversationId: conversation.id }), (e) => {
+      if (e.type === "reply") replyId = e.replyId;
+      if (e.type === "delta" && ++deltas === 5) void call.chat.stop({ replyId });
+    });
+    expect(stopped.at(-1)).toMatchObject({ type: "saved", message: { stats: { finishReason: "cancelled" } } });
+    const stoppedStats = stopped.at(-1)?.type === "saved" ? (stopped.at(-1) as { message: { stats: { completionTokens: number } } }).message.stats : null;
+    expect(stoppedStats?.completionTokens).toBeLessThan(500);
+
+    // Regenerate replaces the stopped reply with a new one.
+    await call.chat.update({ id: conversation.id, settings: { ...conversation.settings, maxTokens: 6 } });
+    expect(await call.chat.dropLastReply({ conversationId: conversation.id })).toMatchObject({ role: "assistant" });
+    await drain(await call.chat.reply({ conversationId: conversation.id }));
+    const { messages } = await call.chat.conversation({ id: conversation.id });
+    expect(messages.map((m) => m.role)).toEqual(["user", "assistant", "user", "assistant"]);
+    expect(messages[3]?.stats).toMatchObject({ completionTokens: 6, finishReason: "length" });
+
+    // Listed by model, titled by the first message, and kept on disk.
+    expect((await call.chat.conversations({ model: "talker" })).map((c) => c.title)).toEqual(["What is a whetstone?"]);
+    const reopened = openChatStore(config.dataDir);
+    expect(reopened.getConversation(conversation.id).messages).toHaveLength(4);
+    reopened.close();
+    expect(getChatStore(config.dataDir).listConversations()).toHaveLength(1);
+
+    await expect(call.chat.reply({ conversationId: conversation.id }).then((it) => drain(it))).rejects.toMatchObject({ message: expect.stringContaining("does not end with a message") });
+    await expect(call.chat.create({ model: "/etc/passwd" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+  });
+});

@@ -1,0 +1,68 @@
+import { z } from "zod";
+import { stopReply } from "../../lib/chat/active-replies";
+import { getChatStore } from "../../lib/chat/chat-store";
+import { generateReply } from "../../lib/chat/generate-reply";
+import { listRunnableModels } from "../../lib/openai/list-runnable-models";
+import { generationParamsSchema } from "../../lib/runner/generation-params";
+import { getRunnerPool } from "../../lib/runner/runner-pool";
+import { publicProcedure, router } from "../trpc/init";
+
+/** The browser names models (workspace or org/name[@rev]), never filesystem paths. */
+const modelName = z
+  .string()
+  .min(1)
+  .max(300)
+  .refine((s) => !/^(\/|\.|~)/.test(s), "Name a model, not a path");
+const id = z.string().uuid();
+
+export const chatRouter = router({
+  /** Models that would load, with the state of their runner if one is up. */
+  models: publicProcedure.query(async ({ ctx }) => {
+    const models = await listRunnableModels({ hubCache: ctx.config.hubCache, workspaceRoot: ctx.config.workspaceRoot });
+    const runners = getRunnerPool(ctx.config).list();
+    return models.map((m) => ({ id: m.id, ownedBy: m.owned_by, contextLength: m.context_length, runner: runners.find((r) => r.name === m.id) ?? null }));
+  }),
+  conversations: publicProcedure.input(z.object({ model: modelName.optional() })).query(({ ctx, input }) =>
+    getChatStore(ctx.config.dataDir).listConversations(input.model ? { model: input.model } : {}),
+  ),
+  conversation: publicProcedure.input(z.object({ id })).query(({ ctx, input }) => getChatStore(ctx.config.dataDir).getConversation(input.id)),
+  create: publicProcedure
+    .input(z.object({ model: modelName, system: z.string().max(20_000).optional(), settings: generationParamsSchema.partial().optional() }))
+    .mutation(({ ctx, input }) =>
+      getChatStore(ctx.config.dataDir).createConversation({
+        model: input.model,
+        ...(input.system !== undefined ? { system: input.system } : {}),
+        ...(input.settings ? { settings: generationParamsSchema.parse(input.settings) } : {}),
+      }),
+    ),
+  update: publicProcedure
+    .input(z.object({ id, system: z.string().max(20_000).optional(), settings: generationParamsSchema.optional(), title: z.string().min(1).max(200).optional() }))
+    .mutation(({ ctx, input }) => {
+      const { id: conversationId, ...changes } = input;
+      return getChatStore(ctx.config.dataDir).updateConversation(conversationId, Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)));
+    }),
+  remove: publicProcedure.input(z.object({ id })).mutation(({ ctx, input }) => getChatStore(ctx.config.dataDir).deleteConversation(input.id)),
+  send: publicProcedure
+    .input(z.object({ conversationId: id, content: z.string().min(1).max(200_000) }))
+    .mutation(({ ctx, input }) => getChatStore(ctx.config.dataDir).addMessage({ conversationId: input.conversationId, role: "user", content: input.content })),
+  /** Regenerate: the last reply goes, and the next `reply` answers the same message again. */
+  dropLastReply: publicProcedure
+    .input(z.object({ conversationId: id }))
+    .mutation(({ ctx, input }) => getChatStore(ctx.config.dataDir).dropLastReply(input.conversationId)),
+  /** Loads the model while the user types. */
+  warm: publicProcedure.input(z.object({ model: modelName })).mutation(async ({ ctx, input }) => {
+    const { runner } = await getRunnerPool(ctx.config).runnerFor(input.model);
+    runner.warm();
+    return runner.status();
+  }),
+  stop: publicProcedure.input(z.object({ replyId: id })).mutation(({ input }) => ({ stopped: stopReply(input.replyId) })),
+  /** Streams the answer to the conversation's last message token by token, and saves it when it ends. */
+  reply: publicProcedure.input(z.object({ conversationId: id })).subscription(async function* ({ ctx, input, signal }) {
+    yield* generateReply({
+      store: getChatStore(ctx.config.dataDir),
+      pool: getRunnerPool(ctx.config),
+      conversationId: input.conversationId,
+      ...(signal ? { signal } : {}),
+    });
+  }),
+});
