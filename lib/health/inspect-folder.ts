@@ -133,41 +133,41 @@ export async function inspectFolder(dir: string, name: string = basename(dir)): 
   ]);
   bytesRead += config.bytes + tokenizerConfig.bytes + tokenizer.bytes + generationConfig.bytes + chatTemplate.bytes;
 
-  const lfsPointers: string[] = [];
-  const pointerOf = new Map<string, boolean>();
-  for (const file of files) {
-    if (file.brokenLink) continue;
-    const { pointer, bytes } = await isLfsPointer(join(dir, file.path), file.size);
-    bytesRead += bytes;
-    pointerOf.set(file.path, pointer);
-    if (pointer) lfsPointers.push(file.path);
-  }
+  // Independent small reads: run them together rather than one after another.
+  const pointerChecks = await Promise.all(
+    files.map(async (file) => (file.brokenLink ? { pointer: false, bytes: 0 } : isLfsPointer(join(dir, file.path), file.size))),
+  );
+  const pointerOf = new Map(files.map((file, i) => [file.path, pointerChecks[i]?.pointer ?? false]));
+  const lfsPointers = files.filter((f) => pointerOf.get(f.path)).map((f) => f.path);
+  bytesRead += pointerChecks.reduce((n, c) => n + c.bytes, 0);
 
-  let index: IndexFact = { state: "missing" };
-  if (files.some((f) => f.path === INDEX_FILE)) {
+  const indexFile = files.find((f) => f.path === INDEX_FILE);
+  const readIndexFact = async (): Promise<IndexFact> => {
+    if (!indexFile) return { state: "missing" };
+    bytesRead += indexFile.size;
     try {
-      index = { state: "ok", value: await readIndex(join(dir, INDEX_FILE)) };
+      return { state: "ok", value: await readIndex(join(dir, INDEX_FILE)) };
     } catch (error) {
       if (!isWhetError(error)) throw error;
-      index = { state: "invalid", error };
+      return { state: "invalid", error };
     }
-    bytesRead += files.find((f) => f.path === INDEX_FILE)?.size ?? 0;
-  }
-
-  const shards: ShardFact[] = [];
-  for (const file of files.filter((f) => !f.path.includes("/") && f.path.endsWith(".safetensors"))) {
+  };
+  const readShard = async (file: FileFact): Promise<ShardFact> => {
     const fact: ShardFact = { file: file.path, size: file.size, lfsPointer: pointerOf.get(file.path) ?? false, header: null, error: null };
-    if (!fact.lfsPointer && !file.brokenLink && file.size > 0) {
-      try {
-        fact.header = await readSafetensorsHeader(join(dir, file.path));
-        bytesRead += fact.header.bytesRead;
-      } catch (error) {
-        if (!isWhetError(error)) throw error;
-        fact.error = error;
-      }
+    if (fact.lfsPointer || file.brokenLink || file.size === 0) return fact;
+    try {
+      fact.header = await readSafetensorsHeader(join(dir, file.path));
+      bytesRead += fact.header.bytesRead;
+    } catch (error) {
+      if (!isWhetError(error)) throw error;
+      fact.error = error;
     }
-    shards.push(fact);
-  }
+    return fact;
+  };
+  const [index, shards] = await Promise.all([
+    readIndexFact(),
+    Promise.all(files.filter((f) => !f.path.includes("/") && f.path.endsWith(".safetensors")).map(readShard)),
+  ]);
 
   return {
     dir,
