@@ -5,7 +5,7 @@ import type { DefectId } from "../factory/defects";
 import { makeModel } from "../factory/make-model";
 import { checkModel } from "../health/check-model";
 import { hashTree } from "../testing/hash-tree";
-import { mlxLoadAndGenerate } from "../testing/python";
+import { mlxLoadAndGenerate, runPython } from "../testing/python";
 import { useTempDirs } from "../testing/temp-dir";
 import { readSentinel } from "../workspace/sentinel";
 import { readSafetensorsHeader } from "../safetensors/read-header";
@@ -70,17 +70,25 @@ describe("repairModel --repair-index", () => {
     expect(await filesOf(join(root, "a"))).toEqual(await filesOf(join(root, "b")));
   });
 
-  for (const defect of ["index-stale-layout", "index-missing-keys", "shards-without-index"] as const) {
-    it(`fixes ${defect}`, async () => {
+  it("fixes every index defect, and mlx-lm runs each result", async () => {
+    const defects = ["index-stale-layout", "index-missing-keys", "shards-without-index", "index-wrong-shard", "index-invalid-json"] as const;
+    const targets: string[] = [];
+    for (const defect of defects) {
       const { root, roots, source } = await setup([defect], 2);
-      const result = await repairModel({ mode: "repair-index",  source, target: join(root, "fixed"), roots });
-      expect(result.health?.healthy).toBe(true);
-      expect(result.fixed.length).toBeGreaterThan(0);
+      const result = await repairModel({ mode: "repair-index", source, target: join(root, "fixed"), roots });
+      expect(result.health?.findings, defect).toEqual([]);
+      expect(result.fixed.length, defect).toBeGreaterThan(0);
       if (defect === "index-stale-layout") {
         expect(result.droppedFromIndex).toEqual(["model.layers.0.self_attn.rotary_emb.inv_freq"]);
       }
-    });
-  }
+      targets.push(result.target);
+    }
+    const loaded = await runPython(
+      ["import sys", "from mlx_lm import load, generate", "for p in sys.argv[1:]:", "    m, t = load(p)", "    print(len(generate(m, t, prompt='hi', max_tokens=3)) >= 0)"].join("\n"),
+      targets,
+    );
+    expect(loaded.trim().split("\n")).toEqual(defects.map(() => "True"));
+  });
 
   it("refuses a tensor stored in two shards, naming both, and creates nothing", async () => {
     const { root, roots, source } = await setup(["duplicate-key"], 2);

@@ -1,4 +1,4 @@
-import { open, readFile, rm, truncate, writeFile, stat, rename } from "node:fs/promises";
+import { open, readFile, rename, rm, stat, symlink, truncate, writeFile } from "node:fs/promises";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { writeNpz } from "../npz/write-npz";
@@ -41,6 +41,16 @@ export const DEFECT_IDS = [
   "unexpected-parameter",
   "eos-turn-token-missing",
   "model-type-unknown",
+  "index-wrong-shard",
+  "index-invalid-json",
+  "config-missing",
+  "config-invalid-json",
+  "tokenizer-config-invalid",
+  "empty-shard",
+  "corrupt-shard-header",
+  "broken-symlink",
+  "no-weights",
+  "missing-shard",
 ] as const;
 
 export type DefectId = (typeof DEFECT_IDS)[number];
@@ -308,6 +318,51 @@ const DEFECTS: Record<DefectId, (model: MadeModel, tensors: TensorToWrite[]) => 
     await editJson(join(model.dir, "config.json"), (c) => {
       c.model_type = "frobnicator";
     });
+  },
+  async "index-wrong-shard"(model) {
+    requireShards(model, "index-wrong-shard");
+    const [first, second] = model.shardFiles as [string, string];
+    const map = new Map(model.weightMap);
+    map.set("model.embed_tokens.weight", map.get("model.embed_tokens.weight") === first ? second : first);
+    await writeFile(join(model.dir, INDEX_FILE), formatIndex(map, 0));
+  },
+  async "index-invalid-json"(model) {
+    requireShards(model, "index-invalid-json");
+    await writeFile(join(model.dir, INDEX_FILE), '{"metadata": {}, "weight_map": {');
+  },
+  async "config-missing"(model) {
+    await rm(join(model.dir, "config.json"));
+  },
+  async "config-invalid-json"(model) {
+    await writeFile(join(model.dir, "config.json"), '{"model_type": "llama",');
+  },
+  async "tokenizer-config-invalid"(model) {
+    await writeFile(join(model.dir, "tokenizer_config.json"), "{not json");
+  },
+  async "empty-shard"(model) {
+    await writeFile(join(model.dir, lastShard(model)), "");
+  },
+  // A header whose JSON is cut off: the length prefix promises more than is there.
+  async "corrupt-shard-header"(model) {
+    const file = join(model.dir, lastShard(model));
+    const bytes = await readFile(file);
+    const length = Number(bytes.readBigUInt64LE(0));
+    bytes.write("#", 8 + Math.floor(length / 2), "latin1");
+    await writeFile(file, bytes);
+  },
+  // What a cache snapshot looks like after its blob was deleted.
+  async "broken-symlink"(model) {
+    const file = join(model.dir, lastShard(model));
+    await rm(file);
+    await symlink("../blobs/0000000000000000000000000000000000000000000000000000000000000000", file);
+  },
+  async "no-weights"(model) {
+    for (const file of model.shardFiles) await rm(join(model.dir, file));
+    await rm(join(model.dir, INDEX_FILE), { force: true });
+  },
+  async "missing-shard"(model) {
+    requireShards(model, "missing-shard");
+    await rm(join(model.dir, lastShard(model)));
   },
 };
 

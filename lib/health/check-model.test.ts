@@ -56,6 +56,16 @@ describe("checkModel", () => {
     "unexpected-parameter": { id: "unexpected-parameters", evidence: { tensors: ["model.vision_tower.patch_embed.weight"] } },
     "eos-turn-token-missing": { id: "eos-token-mismatch", evidence: { file: "generation_config.json" } },
     "model-type-unknown": { id: "model-type-unsupported", evidence: { field: "model_type" } },
+    "index-wrong-shard": { id: "index-wrong-shard", evidence: { tensors: ["model.embed_tokens.weight"] } },
+    "index-invalid-json": { id: "index-invalid", evidence: { file: "model.safetensors.index.json" } },
+    "config-missing": { id: "config-missing", evidence: { file: "config.json" } },
+    "config-invalid-json": { id: "config-invalid", evidence: { file: "config.json" } },
+    "tokenizer-config-invalid": { id: "tokenizer-config-invalid", evidence: { file: "tokenizer_config.json" } },
+    "empty-shard": { id: "shard-empty", evidence: { file: "model-00002-of-00002.safetensors" } },
+    "corrupt-shard-header": { id: "shard-corrupt", evidence: { file: "model-00002-of-00002.safetensors" } },
+    "broken-symlink": { id: "broken-link", evidence: { files: ["model-00002-of-00002.safetensors"] } },
+    "no-weights": { id: "no-weights", evidence: {} },
+    "missing-shard": { id: "shards-missing", evidence: { files: ["model-00002-of-00002.safetensors"] } },
   };
 
   for (const defect of DEFECT_IDS) {
