@@ -12,6 +12,7 @@ export const metadata: Metadata = {
 const NAV = [
   { href: "/", label: "Models" },
   { href: "/hub", label: "Hub" },
+  { href: "/chat", label: "Chat" },
   { href: "/matrix", label: "Defects" },
   { href: "/jobs", label: "Jobs" },
   { href: "/doctor", label: "Status" },

@@ -34,29 +34,43 @@ export async function* generateReply(options: { store: ChatStore; pool: RunnerPo
   const onOuterAbort = () => controller.abort();
   options.signal?.addEventListener("abort", onOuterAbort, { once: true });
   let text = "";
+  let saved = false;
+  const events = runner.generate({ messages: history }, conversation.settings, controller.signal);
+  const save = (done: Extract<RunEvent, { type: "done" }>) => {
+    saved = true;
+    return store.addMessage({
+      conversationId,
+      role: "assistant",
+      content: text,
+      stats: {
+        promptTokens: done.usage.promptTokens,
+        completionTokens: done.usage.completionTokens,
+        ttftMs: done.timings.ttftMs,
+        tokensPerSecond: done.timings.tokensPerSecond,
+        finishReason: done.finishReason,
+      },
+    });
+  };
   try {
     yield { type: "reply", replyId, model: name };
-    for await (const event of runner.generate({ messages: history }, conversation.settings, controller.signal)) {
-      if (event.type !== "done") {
-        if (event.type === "delta") text += event.text;
-        yield event;
+    for (let next = await events.next(); !next.done; next = await events.next()) {
+      const event = next.value;
+      if (event.type === "done") {
+        yield { type: "saved", message: save(event) };
         continue;
       }
-      const message = store.addMessage({
-        conversationId,
-        role: "assistant",
-        content: text,
-        stats: {
-          promptTokens: event.usage.promptTokens,
-          completionTokens: event.usage.completionTokens,
-          ttftMs: event.timings.ttftMs,
-          tokensPerSecond: event.timings.tokensPerSecond,
-          finishReason: event.finishReason,
-        },
-      });
-      yield { type: "saved", message };
+      if (event.type === "delta") text += event.text;
+      yield event;
     }
   } finally {
+    // The page went away mid-reply (closed, reloaded): stop the model and keep what it had written.
+    if (!saved) {
+      controller.abort();
+      for (let next = await events.next(); !next.done; next = await events.next()) {
+        if (next.value.type === "delta") text += next.value.text;
+        if (next.value.type === "done" && text) save(next.value);
+      }
+    }
     options.signal?.removeEventListener("abort", onOuterAbort);
     unregister();
   }

@@ -55,6 +55,16 @@ describe("chat router", () => {
     const stoppedStats = stopped.at(-1)?.type === "saved" ? (stopped.at(-1) as { message: { stats: { completionTokens: number } } }).message.stats : null;
     expect(stoppedStats?.completionTokens).toBeLessThan(500);
 
+    // A page that goes away mid-reply stops the model too, and what was written is kept.
+    await call.chat.dropLastReply({ conversationId: conversation.id });
+    let seen = 0;
+    for await (const event of await call.chat.reply({ conversationId: conversation.id })) {
+      if (event.type === "delta" && ++seen === 5) break;
+    }
+    const afterLeaving = (await call.chat.conversation({ id: conversation.id })).messages.at(-1);
+    expect(afterLeaving).toMatchObject({ role: "assistant", stats: { finishReason: "cancelled" } });
+    expect(afterLeaving?.content.length).toBeGreaterThan(0);
+
     // Regenerate replaces the stopped reply with a new one.
     await call.chat.update({ id: conversation.id, settings: { ...conversation.settings, maxTokens: 6 } });
     expect(await call.chat.dropLastReply({ conversationId: conversation.id })).toMatchObject({ role: "assistant" });

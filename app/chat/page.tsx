@@ -1,0 +1,231 @@
+"use client";
+
+import { skipToken, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useRouter, useSearchParams } from "next/navigation";
+import { Suspense, useEffect, useRef, useState } from "react";
+import { generationParamsSchema } from "../../lib/runner/generation-params";
+import { ErrorBox } from "../_components/error-box";
+import { useTRPC } from "../_trpc/client";
+import { Markdown } from "./_components/markdown";
+import { ReplyStats } from "./_components/reply-stats";
+import { SettingsPanel, type ChatSettings } from "./_components/settings-panel";
+import { useReply } from "./_components/use-reply";
+import "./chat.css";
+
+const DEFAULT_SETTINGS: ChatSettings = { system: "", params: generationParamsSchema.parse({ maxTokens: 512 }) };
+
+function chatUrl(query: { model?: string | null; c?: string | null }): string {
+  const params = new URLSearchParams();
+  if (query.model) params.set("model", query.model);
+  if (query.c) params.set("c", query.c);
+  return `/chat${params.size ? `?${params.toString()}` : ""}`;
+}
+
+function Chat() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const router = useRouter();
+  const search = useSearchParams();
+  const conversationId = search.get("c");
+  const models = useQuery(trpc.chat.models.queryOptions(undefined, { refetchInterval: 5_000 }));
+  const conversations = useQuery(trpc.chat.conversations.queryOptions({}));
+  const conversation = useQuery(trpc.chat.conversation.queryOptions(conversationId ? { id: conversationId } : skipToken));
+  const model = conversation.data?.conversation.model ?? search.get("model") ?? models.data?.[0]?.id ?? null;
+
+  const [settings, setSettings] = useState<ChatSettings>(DEFAULT_SETTINGS);
+  const [showSettings, setShowSettings] = useState(false);
+  const [draft, setDraft] = useState("");
+  const reply = useReply();
+  const create = useMutation(trpc.chat.create.mutationOptions());
+  const update = useMutation(trpc.chat.update.mutationOptions());
+  const send = useMutation(trpc.chat.send.mutationOptions());
+  const dropLastReply = useMutation(trpc.chat.dropLastReply.mutationOptions());
+  const warm = useMutation(trpc.chat.warm.mutationOptions());
+  const bottom = useRef<HTMLDivElement>(null);
+
+  // A conversation brings its own system prompt and settings.
+  const loaded = conversation.data?.conversation;
+  useEffect(() => {
+    if (loaded) setSettings({ system: loaded.system, params: loaded.settings });
+  }, [loaded?.id]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  // Load the model while the user types the first message.
+  const warmModel = warm.mutate;
+  useEffect(() => {
+    if (model) warmModel({ model });
+  }, [model, warmModel]);
+
+  useEffect(() => {
+    bottom.current?.scrollIntoView({ block: "end" });
+  }, [reply.live?.text, conversation.data?.messages.length]);
+
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.chat.conversation.queryKey() });
+
+  async function submit() {
+    const content = draft.trim();
+    if (!content || !model || reply.streaming) return;
+    let id = conversationId;
+    if (!id) {
+      id = (await create.mutateAsync({ model, system: settings.system, settings: settings.params })).id;
+    } else if (loaded && (loaded.system !== settings.system || JSON.stringify(loaded.settings) !== JSON.stringify(settings.params))) {
+      await update.mutateAsync({ id, system: settings.system, settings: settings.params });
+    }
+    await send.mutateAsync({ conversationId: id, content });
+    setDraft("");
+    if (id !== conversationId) router.replace(chatUrl({ c: id }));
+    await refresh();
+    void queryClient.invalidateQueries({ queryKey: trpc.chat.conversations.queryKey() });
+    reply.start(id);
+  }
+
+  async function regenerate() {
+    if (!conversationId || reply.streaming) return;
+    if (loaded && (loaded.system !== settings.system || JSON.stringify(loaded.settings) !== JSON.stringify(settings.params))) {
+      await update.mutateAsync({ id: conversationId, system: settings.system, settings: settings.params });
+    }
+    await dropLastReply.mutateAsync({ conversationId });
+    await refresh();
+    reply.start(conversationId);
+  }
+
+  const byModel = new Map<string, NonNullable<typeof conversations.data>>();
+  for (const c of conversations.data ?? []) byModel.set(c.model, [...(byModel.get(c.model) ?? []), c]);
+  const runner = models.data?.find((m) => m.id === model)?.runner ?? null;
+  const messages = conversation.data?.messages ?? [];
+  const lastAssistant = messages.at(-1)?.role === "assistant" ? messages.at(-1) : null;
+
+  return (
+    <div className="grid grid-cols-[15rem_1fr] gap-6">
+      <aside className="space-y-4">
+        <label className="block text-xs font-medium text-stone-600">
+          Model
+          <select
+            aria-label="Model"
+            data-testid="model-select"
+            className="mt-1 w-full rounded-md border border-stone-300 bg-white px-2 py-1.5 text-sm"
+            value={model ?? ""}
+            onChange={(e) => router.push(chatUrl({ model: e.target.value }))}
+          >
+            {(models.data ?? []).map((m) => (
+              <option key={m.id} value={m.id}>
+                {m.id} {m.ownedBy === "workspace" ? "(workspace)" : ""}
+              </option>
+            ))}
+          </select>
+        </label>
+        {models.data && models.data.length === 0 ? <p className="text-sm text-stone-500">No runnable model yet: clone one from the Hub page.</p> : null}
+        <Link href={chatUrl({ model })} className="block rounded-md border border-stone-300 px-3 py-1.5 text-center text-sm hover:bg-stone-100">
+          New chat
+        </Link>
+        <nav data-testid="conversation-list" className="space-y-3">
+          {[...byModel.entries()].map(([m, list]) => (
+            <div key={m}>
+              <p className="text-xs font-semibold uppercase tracking-wide text-stone-400">{m}</p>
+              <ul className="mt-1 space-y-0.5">
+                {list.map((c) => (
+                  <li key={c.id}>
+                    <Link
+                      href={chatUrl({ c: c.id })}
+                      className={`block truncate rounded px-2 py-1 text-sm ${c.id === conversationId ? "bg-stone-200 font-medium" : "hover:bg-stone-100"}`}
+                    >
+                      {c.title}
+                    </Link>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ))}
+        </nav>
+      </aside>
+
+      <section className="flex min-h-[70vh] flex-col">
+        <div className="flex items-center justify-between border-b border-stone-200 pb-2">
+          <h1 className="text-lg font-semibold tracking-tight" data-testid="chat-title">
+            {loaded?.title ?? "New chat"} <span className="text-sm font-normal text-stone-500">· {model ?? "no model"}</span>
+          </h1>
+          <div className="flex items-center gap-3 text-xs text-stone-500">
+            <span data-testid="runner-state">
+              {runner ? `runner ${runner.state}${runner.tokenizerFix ? " · tokenizer fix A2 applied" : ""}` : "runner not started"}
+            </span>
+            <button type="button" className="rounded border border-stone-300 px-2 py-1 hover:bg-stone-100" onClick={() => setShowSettings((s) => !s)}>
+              {showSettings ? "Hide settings" : "Settings"}
+            </button>
+          </div>
+        </div>
+        {runner?.lastCrash ? (
+          <p role="status" className="mt-2 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
+            {runner.lastCrash}
+          </p>
+        ) : null}
+        {showSettings ? (
+          <div className="mt-3 rounded-md border border-stone-200 bg-white p-3">
+            <SettingsPanel value={settings} onChange={setSettings} />
+          </div>
+        ) : null}
+
+        <div className="flex-1 space-y-4 py-4" data-testid="messages">
+          {messages.map((m) => (
+            <div key={m.id} data-testid="message" data-role={m.role} className={m.role === "user" ? "ml-16 rounded-lg bg-stone-200 px-4 py-2" : "mr-8"}>
+              {m.role === "user" ? <p className="whitespace-pre-wrap text-sm">{m.content}</p> : <Markdown text={m.content} />}
+              {m.stats ? <ReplyStats stats={m.stats} /> : null}
+              {m === lastAssistant && !reply.streaming ? (
+                <button type="button" className="mt-1 text-xs text-stone-600 hover:underline" onClick={() => void regenerate()}>
+                  Regenerate
+                </button>
+              ) : null}
+            </div>
+          ))}
+          {reply.live ? (
+            <div data-testid="streaming-reply" className="mr-8">
+              {reply.live.waiting ? <p className="text-sm text-stone-500">{reply.live.waiting}</p> : null}
+              <Markdown text={reply.live.text} />
+              <span className="inline-block h-4 w-2 animate-pulse bg-stone-400 align-middle" aria-hidden />
+            </div>
+          ) : null}
+          <ErrorBox error={reply.error ?? create.error ?? send.error ?? update.error ?? conversation.error} />
+          <div ref={bottom} />
+        </div>
+
+        <form
+          className="sticky bottom-0 flex gap-2 border-t border-stone-200 bg-stone-50 pt-3"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void submit();
+          }}
+        >
+          <textarea
+            aria-label="Message"
+            className="h-20 flex-1 rounded-md border border-stone-300 px-3 py-2 text-sm"
+            placeholder={model ? `Message ${model}` : "Pick a model first"}
+            value={draft}
+            onChange={(e) => setDraft(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === "Enter" && !e.shiftKey) {
+                e.preventDefault();
+                void submit();
+              }
+            }}
+          />
+          {reply.streaming ? (
+            <button type="button" data-testid="stop-button" className="rounded-md bg-red-700 px-4 text-sm font-medium text-white hover:bg-red-600" onClick={reply.stop} disabled={reply.live?.stopping}>
+              {reply.live?.stopping ? "Stopping…" : "Stop"}
+            </button>
+          ) : (
+            <button type="submit" className="rounded-md bg-stone-900 px-4 text-sm font-medium text-white hover:bg-stone-700" disabled={!model || !draft.trim()}>
+              Send
+            </button>
+          )}
+        </form>
+      </section>
+    </div>
+  );
+}
+
+export default function ChatPage() {
+  return (
+    <Suspense fallback={<p className="text-sm text-stone-500">Loading…</p>}>
+      <Chat />
+    </Suspense>
+  );
+}
