@@ -26,6 +26,12 @@ export interface QuantizeSliceParams {
   count: number;
   kernel?: QuantizeKernel;
   stats?: boolean;
+  /**
+   * Fills `into` with `count` values from element `start`, already in
+   * `sourceDtype` precision, instead of reading raw bytes through the IO
+   * (used to requantize: the values come from dequantizing the source).
+   */
+  values?: (start: number, count: number, into: Float32Array) => void;
 }
 
 function position(index: number, shape: readonly number[]): string {
@@ -52,7 +58,9 @@ function refuseNonFinite(params: QuantizeSliceParams, index: number, value: numb
 function loadChunk(q: WasmQuantizer, p: QuantizeSliceParams, io: SliceIO, start: number, count: number): void {
   const srcBytes = BYTES_PER_ELEMENT[p.sourceDtype];
   const at = start * srcBytes;
-  if (p.sourceDtype === "F32") {
+  if (p.values) {
+    p.values(start, count, q.inputF32(count));
+  } else if (p.sourceDtype === "F32") {
     const input = q.inputF32(count);
     io.read(new Uint8Array(input.buffer, input.byteOffset, count * 4), at);
   } else {

@@ -16,11 +16,13 @@ export type SafetensorsIndex = z.infer<typeof indexSchema>;
  * sorted, 4-space indent, no trailing newline), so the same shards always give
  * the same bytes.
  */
-export function formatIndex(weightMap: ReadonlyMap<string, string>, totalSize: number): string {
+export function formatIndex(weightMap: ReadonlyMap<string, string>, totalSize: number, totalParameters?: number): string {
   const sorted = [...weightMap.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const ordered: Record<string, string> = {};
   for (const key of sorted) ordered[key] = weightMap.get(key) as string;
-  return JSON.stringify({ metadata: { total_size: totalSize }, weight_map: ordered }, null, 4);
+  // mlx-lm ≥ 0.26 also writes total_parameters, after total_size.
+  const metadata = totalParameters === undefined ? { total_size: totalSize } : { total_size: totalSize, total_parameters: totalParameters };
+  return JSON.stringify({ metadata, weight_map: ordered }, null, 4);
 }
 
 /** Reads and validates an index file; a typed error names what is wrong with it. */

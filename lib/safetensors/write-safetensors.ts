@@ -33,7 +33,7 @@ export function formatHeader(entries: readonly HeaderEntry[], metadata: Record<s
 
 /** The header for `tensors` laid out back to back in the order given. */
 export function buildHeader(
-  tensors: readonly Pick<TensorToWrite, "name" | "dtype" | "shape" | "data">[],
+  tensors: readonly (Pick<TensorToWrite, "name" | "dtype" | "shape"> & { data: { byteLength: number } })[],
   metadata: Record<string, string> | null,
 ): Buffer {
   let offset = 0;
