@@ -4,6 +4,9 @@ import { resolveModel } from "../../lib/models/resolve-model";
 import { UsageError, type Command } from "../command";
 import type { ConvertMode } from "../convert/convert-mode";
 import { repairMode } from "../convert/repair-mode";
+import { dequantizeMode } from "../convert/dequantize-mode";
+import { dtypeMode } from "../convert/dtype-mode";
+import { quantizeMode } from "../convert/quantize-mode";
 import { workspacePath } from "../paths";
 
 const MODES = ["repair-index", "quantize", "dequantize", "dtype", "repair-weights", "repair-config", "add-preprocessor-config", "repair-all"] as const;
@@ -16,6 +19,9 @@ const HANDLERS: Partial<Record<ModeName, ConvertMode>> = {
   "repair-config": repairMode("repair-config"),
   "add-preprocessor-config": repairMode("add-preprocessor-config"),
   "repair-all": repairMode("repair-all"),
+  quantize: quantizeMode,
+  dequantize: dequantizeMode,
+  dtype: dtypeMode,
 };
 
 /** Which mode the flags ask for: `--dtype` alone is a mode, with another mode it is an option. */
@@ -30,7 +36,8 @@ function chosenMode(values: Record<string, string | boolean | undefined>): ModeN
 export const convertCommand: Command = {
   name: "convert",
   summary: "Transform a workspace into a new workspace (repair, quantize, dtype)",
-  usage: "whet convert SOURCE TARGET --repair-index|--repair-weights|--repair-config|--add-preprocessor-config|--repair-all [--skip-health] [--json]",
+  usage:
+    "whet convert SOURCE TARGET --repair-index|--repair-weights|--repair-config|--add-preprocessor-config|--repair-all | --quantize {2,3,4,5,6,8} [--q-group-size {32,64,128}] [--mixed-recipe mixed_2_6|mixed_3_4|mixed_3_6|mixed_4_6] [--dtype T] | --dequantize [--dtype T] | --dtype float16|bfloat16|float32  [--skip-health] [--json]",
   options: {
     "repair-index": { type: "boolean" },
     quantize: { type: "string" },

@@ -1,0 +1,20 @@
+import type { WeightProgress } from "../../lib/convert/transform-weights";
+import { formatBytes } from "../../lib/format/format-bytes";
+
+const WIDTH = 24;
+
+function seconds(s: number | null): string {
+  if (s === null || !Number.isFinite(s)) return "";
+  return s < 60 ? `${Math.ceil(s)}s` : `${Math.floor(s / 60)}m${String(Math.ceil(s % 60)).padStart(2, "0")}s`;
+}
+
+/** One terminal line: phase, a bar, bytes done of total, rate, ETA and tensors done. */
+export function renderWeightProgress(p: WeightProgress): string {
+  if (p.phase !== "writing") return p.phase;
+  const fraction = p.bytesTotal > 0 ? Math.min(1, p.bytesDone / p.bytesTotal) : 0;
+  const filled = Math.round(fraction * WIDTH);
+  const bar = `${"█".repeat(filled)}${"░".repeat(WIDTH - filled)}`;
+  const rate = p.bytesPerSecond ? ` ${formatBytes(p.bytesPerSecond)}/s` : "";
+  const eta = p.etaSeconds !== null ? ` ETA ${seconds(p.etaSeconds)}` : "";
+  return `${bar} ${String(Math.round(fraction * 100)).padStart(3)}% ${formatBytes(p.bytesDone)}/${formatBytes(p.bytesTotal)}${rate}${eta} · ${p.tensorsDone}/${p.tensorsTotal} tensors`;
+}
