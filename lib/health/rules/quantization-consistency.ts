@@ -11,6 +11,8 @@ interface QuantParams {
 function quantParams(value: unknown): QuantParams | null {
   if (typeof value !== "object" || value === null) return null;
   const { bits, group_size: groupSize } = value as Record<string, unknown>;
+  // mlx-lm's mixed recipes write "group_size": null per layer when --q-group-size was not given; the layer used 64.
+  if (typeof bits === "number" && groupSize === null) return { bits, group_size: 64 };
   return typeof bits === "number" && typeof groupSize === "number" ? { bits, group_size: groupSize } : null;
 }
 
