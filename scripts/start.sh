@@ -37,7 +37,7 @@ if [ "$demo" = 1 ]; then
   [ "$(uname -s)" = Darwin ] && [ -z "${WHET_HOME:-}" ] && data="$HOME/Library/Application Support/Whetstone"
   fifo=$(mktemp -u)
   mkfifo "$fifo"
-  npx tsx scripts/demo-hub.ts --dir "$data/demo-hub" > "$fifo" &
+  npx tsx scripts/demo-hub.ts --dir "$data/demo-hub" --real-models .whet/models > "$fifo" &
   hub_pid=$!
   trap 'kill $hub_pid 2>/dev/null || true; rm -f "$fifo"' EXIT INT TERM
   read -r line < "$fifo"

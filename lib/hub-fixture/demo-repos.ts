@@ -1,6 +1,7 @@
 import { access, rm, rename } from "node:fs/promises";
 import { join } from "node:path";
 import { makeModel, type MakeModelOptions } from "../factory/make-model";
+import { preparedModels } from "../smollm2/prepare-smollm2";
 import type { RepoSpec } from "./repo-spec";
 
 export const DEMO_NAMESPACE = "whetstone-demo";
@@ -89,4 +90,25 @@ async function exists(path: string): Promise<boolean> {
     () => true,
     () => false,
   );
+}
+
+/**
+ * Real models set-up has prepared under `modelsDir` (today SmolLM2-135M-Instruct,
+ * see lib/smollm2/prepare-smollm2.ts), offered beside the factory models so the
+ * demo has one that answers in sentences. None when set-up could not fetch them.
+ */
+export async function realDemoRepos(modelsDir: string): Promise<RepoSpec[]> {
+  const specs: RepoSpec[] = [];
+  for (const name of await preparedModels(modelsDir)) {
+    specs.push({
+      id: `${DEMO_NAMESPACE}/${name}`,
+      revisions: [{ dir: join(modelsDir, name), date: "2025-02-07T07:02:00Z" }],
+      downloads: 120_000,
+      likes: 890,
+      tags: ["mlx", "safetensors", "llama", "text-generation", "conversational"],
+      libraryName: "mlx",
+      pipelineTag: "text-generation",
+    });
+  }
+  return specs;
 }
