@@ -170,7 +170,8 @@ def main():
         "rms_norm_eps": float(scalar(meta, "llama.attention.layer_norm_rms_epsilon")),
         "rope_theta": float(scalar(meta, "llama.rope.freq_base", 10000.0)),
         "max_position_embeddings": context,
-        "vocab_size": vocab,
+        # The embedding may have more rows than the tokenizer has tokens (padded for speed).
+        "vocab_size": int(weights["model.embed_tokens.weight"].shape[0]),
         "tie_word_embeddings": "lm_head.weight" not in weights,
         "hidden_act": "silu",
         "attention_bias": False,
