@@ -123,8 +123,18 @@
     (local $st v128) (local $bt v128) (local $d v128) (local $e v128)
     (local $se4 v128) (local $ss4 v128) (local $mx4 v128)
     (local $se f64) (local $ss f64) (local $mx f64) (local $wordsPerGroup i32)
+    (local $c7fff v128) (local $c1 v128) (local $chi v128) (local $c223 v128) (local $cbits v128) (local $zero v128)
+    (local $absMask v128) (local $maxFinite v128)
     (local.set $nbins (f32.convert_i32_u (i32.sub (i32.shl (i32.const 1) (local.get $bits)) (i32.const 1))))
     (local.set $nb (f32x4.splat (local.get $nbins)))
+    (local.set $c7fff (i32x4.splat (i32.const 0x7fff)))
+    (local.set $c1 (i32x4.splat (i32.const 1)))
+    (local.set $chi (i32x4.splat (i32.const 0xffff0000)))
+    (local.set $c223 (f32x4.splat (f32.const 8388608)))
+    (local.set $cbits (i32x4.splat (i32.const 0x4b000000)))
+    (local.set $zero (f32x4.splat (f32.const 0)))
+    (local.set $absMask (i32x4.splat (i32.const 0x7fffffff)))
+    (local.set $maxFinite (i32x4.splat (i32.const 0x7f7fffff)))
     (local.set $wordsPerGroup (i32.shr_u (i32.mul (local.get $gs) (local.get $bits)) (i32.const 5)))
     (if (local.get $stats)
       (then
@@ -149,8 +159,8 @@
           (local.set $bad
             (v128.or (local.get $bad)
               (i32x4.gt_s
-                (v128.and (local.get $v) (i32x4.splat (i32.const 0x7fffffff)))
-                (i32x4.splat (i32.const 0x7f7fffff)))))
+                (v128.and (local.get $v) (local.get $absMask))
+                (local.get $maxFinite))))
           (local.set $vmin (f32x4.pmin (local.get $vmin) (local.get $v)))
           (local.set $vmax (f32x4.pmax (local.get $vmax) (local.get $v)))
           (local.set $i (i32.add (local.get $i) (i32.const 4)))
@@ -219,10 +229,10 @@
                   (f32x4.pmin (call $roundAway4 (local.get $q)) (local.get $nb))
                   (f32x4.splat (f32.const 0))))
               (else
-                (f32x4.pmin (f32x4.pmax (local.get $q) (f32x4.splat (f32.const 0))) (local.get $nb)))))
+                (f32x4.pmin (f32x4.pmax (local.get $q) (local.get $zero)) (local.get $nb)))))
           ;; + 2^23: rint, and the code in the low bits.
-          (local.set $q (f32x4.add (local.get $q) (f32x4.splat (f32.const 8388608))))
-          (local.set $d (i32x4.sub (local.get $q) (i32x4.splat (i32.const 0x4b000000))))
+          (local.set $q (f32x4.add (local.get $q) (local.get $c223)))
+          (local.set $d (i32x4.sub (local.get $q) (local.get $cbits)))
           (local.set $d (i16x8.narrow_i32x4_u (local.get $d) (local.get $d)))
           (v128.store32_lane 0
             (i32.add (local.get $codes) (local.get $i))
@@ -230,20 +240,20 @@
           (if (local.get $stats)
             (then
               ;; ŵ = T(T(q·scale_T) + bias_T).
-              (local.set $d (f32x4.mul (f32x4.sub (local.get $q) (f32x4.splat (f32.const 8388608))) (local.get $st)))
+              (local.set $d (f32x4.mul (f32x4.sub (local.get $q) (local.get $c223)) (local.get $st)))
               (if (i32.eq (local.get $stats) (i32.const 2)) (then (local.set $d
                   (v128.and
                     (i32x4.add
-                      (i32x4.add (local.get $d) (i32x4.splat (i32.const 0x7fff)))
-                      (v128.and (i32x4.shr_u (local.get $d) (i32.const 16)) (i32x4.splat (i32.const 1))))
-                    (i32x4.splat (i32.const 0xffff0000))))))
+                      (i32x4.add (local.get $d) (local.get $c7fff))
+                      (v128.and (i32x4.shr_u (local.get $d) (i32.const 16)) (local.get $c1)))
+                    (local.get $chi)))))
               (local.set $d (f32x4.add (local.get $d) (local.get $bt)))
               (if (i32.eq (local.get $stats) (i32.const 2)) (then (local.set $d
                   (v128.and
                     (i32x4.add
-                      (i32x4.add (local.get $d) (i32x4.splat (i32.const 0x7fff)))
-                      (v128.and (i32x4.shr_u (local.get $d) (i32.const 16)) (i32x4.splat (i32.const 1))))
-                    (i32x4.splat (i32.const 0xffff0000))))))
+                      (i32x4.add (local.get $d) (local.get $c7fff))
+                      (v128.and (i32x4.shr_u (local.get $d) (i32.const 16)) (local.get $c1)))
+                    (local.get $chi)))))
               (local.set $e (f32x4.sub (local.get $d) (local.get $v)))
               (local.set $se4 (f32x4.add (local.get $se4) (f32x4.mul (local.get $e) (local.get $e))))
               (local.set $ss4 (f32x4.add (local.get $ss4) (f32x4.mul (local.get $v) (local.get $v))))
