@@ -2,7 +2,7 @@ import { EventEmitter, on } from "node:events";
 import { randomUUID } from "node:crypto";
 import { toWhetError } from "../../lib/errors";
 
-export type JobKind = "clone" | "repair" | "verify-load";
+export type JobKind = "clone" | "repair" | "verify-load" | "quantize" | "dequantize" | "dtype";
 export type JobStatus = "running" | "succeeded" | "failed" | "cancelled";
 
 export interface JobProgress {

@@ -1,5 +1,6 @@
 import { router } from "../trpc/init";
 import { chatRouter } from "./chat";
+import { convertRouter } from "./convert";
 import { hubRouter } from "./hub";
 import { jobsRouter } from "./jobs";
 import { modelsRouter } from "./models";
@@ -11,6 +12,7 @@ export const appRouter = router({
   models: modelsRouter,
   jobs: jobsRouter,
   chat: chatRouter,
+  convert: convertRouter,
 });
 
 export type AppRouter = typeof appRouter;
