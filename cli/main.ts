@@ -2,30 +2,33 @@ import { parseArgs } from "node:util";
 import { getConfig } from "../lib/config";
 import { toWhetError, WhetError } from "../lib/errors";
 import { UsageError, type Command } from "./command";
-import { cloneCommand } from "./commands/clone";
-import { convertCommand } from "./commands/convert";
-import { doctorCommand } from "./commands/doctor";
-import { healthCommand } from "./commands/health";
-import { listCommand } from "./commands/list";
-import { rmCommand } from "./commands/rm";
-import { runCommand } from "./commands/run";
-import { searchCommand } from "./commands/search";
-import { serveCommand } from "./commands/serve";
-import { showCommand } from "./commands/show";
 import { errorEnvelope, successEnvelope, type Envelope } from "./envelope";
 
 /** mlx-knife's commands that this version does not do yet: they say so and exit 1. */
 const PLANNED = ["pull", "push"] as const;
 
-const COMMANDS: Command[] = [listCommand, showCommand, healthCommand, cloneCommand, convertCommand, searchCommand, doctorCommand, rmCommand, runCommand, serveCommand];
+/** Each command is imported only when it runs, so `whet health` does not load the chat runner or the Hub client. */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  list: async () => (await import("./commands/list")).listCommand,
+  show: async () => (await import("./commands/show")).showCommand,
+  health: async () => (await import("./commands/health")).healthCommand,
+  clone: async () => (await import("./commands/clone")).cloneCommand,
+  convert: async () => (await import("./commands/convert")).convertCommand,
+  search: async () => (await import("./commands/search")).searchCommand,
+  doctor: async () => (await import("./commands/doctor")).doctorCommand,
+  rm: async () => (await import("./commands/rm")).rmCommand,
+  run: async () => (await import("./commands/run")).runCommand,
+  serve: async () => (await import("./commands/serve")).serveCommand,
+};
 
-function help(): string {
+async function help(): Promise<string> {
+  const commands = await Promise.all(Object.values(COMMANDS).map((load) => load()));
   return [
     "whet — a workbench for MLX models",
     "",
     "Usage: whet COMMAND [ARGS] [--json]",
     "",
-    ...COMMANDS.map((c) => `  ${c.usage.padEnd(64)} ${c.summary}`),
+    ...commands.map((c) => `  ${c.usage.padEnd(64)} ${c.summary}`),
     ...PLANNED.map((name) => `  whet ${name.padEnd(59)} (not implemented yet)`),
     "",
     "Every command takes --json and prints {\"status\",\"command\",\"data\",\"error\"}.",
@@ -55,7 +58,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
   if (!name) {
     if (argv.includes("--help") || argv.includes("-h")) {
-      io.stdout(`${help()}\n`);
+      io.stdout(`${await help()}\n`);
       return 0;
     }
     if (argv.includes("--version")) {
@@ -70,8 +73,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     else io.stderr(`${name}: Error: ${error.message}\n`);
     return 1;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) return usageError(null, `Unknown command '${name}'`);
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!load) return usageError(null, `Unknown command '${name}'`);
+  const command = await load();
 
   let parsed: ReturnType<typeof parseArgs>;
   try {
