@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 MLX_VERSION=0.32.4
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
-hash_of() { cat "$@" 2>/dev/null | sha256sum | cut -c1-16; }
+hash_of() { node scripts/hash-files.mjs "$@"; }
 
 # Node.js 20.9+ (Next.js 16).
 node -e 'const [a,b]=process.versions.node.split(".").map(Number); if (a<20||(a===20&&b<9)) { console.error("Node.js 20.9 or newer is required, found "+process.versions.node); process.exit(1) }'

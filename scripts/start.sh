@@ -20,7 +20,8 @@ done
 
 bash scripts/setup.sh
 
-build_hash=$( (git ls-files -co --exclude-standard app server lib public next.config.ts proxy.ts postcss.config.mjs package-lock.json 2>/dev/null | grep -v '\.test\.ts$' | sort | xargs sha256sum) | sha256sum | cut -c1-16)
+# shellcheck disable=SC2046
+build_hash=$(node scripts/hash-files.mjs $(git ls-files -co --exclude-standard app server lib public next.config.ts proxy.ts postcss.config.mjs package-lock.json | grep -v '\.test\.ts$' | sort))
 if [ "$(cat .next/.whet-build-hash 2>/dev/null)" != "$build_hash" ]; then
   echo "[start] building the app (next build)"
   npx next build >/dev/null
