@@ -11,6 +11,7 @@ import { formatBytes } from "../../_components/format";
 import { HealthBadge } from "../../_components/health-badge";
 import { JobProgress } from "../../_components/job-progress";
 import { useTRPC } from "../../_trpc/client";
+import { QuantizePanel } from "./_components/quantize-panel";
 
 type RepairModeName = "repair-index" | "repair-weights" | "repair-config" | "add-preprocessor-config" | "repair-all";
 
@@ -122,6 +123,8 @@ function Workspace() {
           ) : null}
         </section>
       ) : null}
+
+      <QuantizePanel spec={name} />
 
       <section className="space-y-3">
         <h2 className="text-lg font-semibold">Run check</h2>
