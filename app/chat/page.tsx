@@ -139,7 +139,7 @@ function Chat() {
         </nav>
       </aside>
 
-      <section className="flex min-h-[70vh] flex-col">
+      <section className="flex min-h-[70vh] min-w-0 flex-col">
         <div className="flex items-center justify-between border-b border-stone-200 pb-2">
           <h1 className="text-lg font-semibold tracking-tight" data-testid="chat-title">
             {loaded?.title ?? "New chat"} <span className="text-sm font-normal text-stone-500">· {model ?? "no model"}</span>
@@ -167,7 +167,7 @@ function Chat() {
         <div className="flex-1 space-y-4 py-4" data-testid="messages">
           {messages.map((m) => (
             <div key={m.id} data-testid="message" data-role={m.role} className={m.role === "user" ? "ml-16 rounded-lg bg-stone-200 px-4 py-2" : "mr-8"}>
-              {m.role === "user" ? <p className="whitespace-pre-wrap text-sm">{m.content}</p> : <Markdown text={m.content} />}
+              {m.role === "user" ? <p className="whitespace-pre-wrap break-words text-sm">{m.content}</p> : <Markdown text={m.content} />}
               {m.stats ? <ReplyStats stats={m.stats} /> : null}
               {m === lastAssistant && !reply.streaming ? (
                 <button type="button" className="mt-1 text-xs text-stone-600 hover:underline" onClick={() => void regenerate()}>
