@@ -74,14 +74,17 @@ function loadChunk(q: WasmQuantizer, p: QuantizeSliceParams, io: SliceIO, start:
   if (!widening) roundArrayToDtype(q.inputF32(count), p.modelDtype);
 }
 
-/** float16 models: the kernel's statistics know bf16 and f32 rounding only, so dequantize in TypeScript. */
-function addF16Errors(q: WasmQuantizer, p: QuantizeSliceParams, count: number, sums: ErrorSums): void {
+/**
+ * Error sums by dequantizing in TypeScript, where the kernel keeps none: float16
+ * models (its statistics know bf16 and f32 rounding only) and the Metal variant.
+ */
+function addErrorsSlowly(q: WasmQuantizer, p: QuantizeSliceParams, count: number, sums: ErrorSums): void {
   const groups = count / p.groupSize;
-  const scales = Float32Array.from(q.scales(groups), (s) => roundToDtype(s, "F16"));
-  const biases = Float32Array.from(q.biases(groups), (b) => roundToDtype(b, "F16"));
+  const scales = Float32Array.from(q.scales(groups), (s) => roundToDtype(s, p.modelDtype));
+  const biases = Float32Array.from(q.biases(groups), (b) => roundToDtype(b, p.modelDtype));
   const packed = q.packed(count, p.bits);
   const words = new Uint32Array(packed.buffer, packed.byteOffset, packed.byteLength / 4);
-  const restored = affineDequantize({ packed: words, scales, biases, bits: p.bits, groupSize: p.groupSize, dtype: "F16" });
+  const restored = affineDequantize({ packed: words, scales, biases, bits: p.bits, groupSize: p.groupSize, dtype: p.modelDtype });
   const input = q.inputF32(count);
   for (let i = 0; i < count; i++) {
     const v = input[i] as number;
@@ -103,7 +106,7 @@ export function quantizeSlice(q: WasmQuantizer, p: QuantizeSliceParams, io: Slic
   const sums = emptyErrorSums();
   const chunk = Math.floor(q.capacity / groupSize) * groupSize;
   const outBytes = BYTES_PER_ELEMENT[modelDtype];
-  const statsMode = !stats ? "none" : modelDtype === "F16" ? "none" : modelDtype;
+  const statsMode = !stats || modelDtype === "F16" || kernel === "metal" ? "none" : modelDtype;
   for (let done = 0; done < p.count; done += chunk) {
     const count = Math.min(chunk, p.count - done);
     const start = p.first + done;
@@ -116,7 +119,7 @@ export function quantizeSlice(q: WasmQuantizer, p: QuantizeSliceParams, io: Slic
     io.write("scales", encodeFloats(q.scales(groups), modelDtype), (start / groupSize) * outBytes);
     io.write("biases", encodeFloats(q.biases(groups), modelDtype), (start / groupSize) * outBytes);
     if (stats) {
-      if (statsMode === "none") addF16Errors(q, p, count, sums);
+      if (statsMode === "none") addErrorsSlowly(q, p, count, sums);
       else {
         const s = q.sums();
         sums.squaredError += s.squaredError;

@@ -28,7 +28,7 @@ export interface WasmQuantizer {
   staging(bytes: number): Uint8Array;
   /** Widens `count` bf16 values from the staging area into the input. */
   widenBf16(count: number): void;
-  /** Quantizes `count` values from the input; returns the index of the first non-finite value or −1. */
+  /** Quantizes `count` values from the input; returns the index of the first non-finite value or −1. The Metal variant keeps no statistics. */
   quantize(p: { count: number; bits: number; groupSize: number; kernel: QuantizeKernel; stats: StatsMode }): number;
   packed(count: number, bits: number): Uint8Array;
   scales(groups: number): Float32Array;

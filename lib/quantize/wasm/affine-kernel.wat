@@ -219,17 +219,25 @@
 
         ;; Pass 2: codes q = clip(round((w − bias)/scale), 0, n_bins).
         (local.set $i (i32.const 0))
+        (if (local.get $metal)
+          (then
+            ;; Metal: round half away from zero, then min(q, n_bins) (q ≥ −0 here). No statistics.
+            (loop $quantMetal
+              (local.set $v (v128.load (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 2)))))
+              (local.set $q (f32x4.div (f32x4.sub (local.get $v) (local.get $bv)) (local.get $sv)))
+              (local.set $q (f32x4.pmax (f32x4.pmin (call $roundAway4 (local.get $q)) (local.get $nb)) (local.get $zero)))
+              (local.set $d (i32x4.sub (f32x4.add (local.get $q) (local.get $c223)) (local.get $cbits)))
+              (local.set $d (i16x8.narrow_i32x4_u (local.get $d) (local.get $d)))
+              (v128.store32_lane 0
+                (i32.add (local.get $codes) (local.get $i))
+                (i8x16.narrow_i16x8_u (local.get $d) (local.get $d)))
+              (local.set $i (i32.add (local.get $i) (i32.const 4)))
+              (br_if $quantMetal (i32.lt_u (local.get $i) (local.get $gs)))))
+          (else
         (loop $quant
           (local.set $v (v128.load (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 2)))))
           (local.set $q (f32x4.div (f32x4.sub (local.get $v) (local.get $bv)) (local.get $sv)))
-          (local.set $q
-            (if (result v128) (local.get $metal)
-              (then
-                (f32x4.pmax
-                  (f32x4.pmin (call $roundAway4 (local.get $q)) (local.get $nb))
-                  (f32x4.splat (f32.const 0))))
-              (else
-                (f32x4.pmin (f32x4.pmax (local.get $q) (local.get $zero)) (local.get $nb)))))
+          (local.set $q (f32x4.pmin (f32x4.pmax (local.get $q) (local.get $zero)) (local.get $nb)))
           ;; + 2^23: rint, and the code in the low bits.
           (local.set $q (f32x4.add (local.get $q) (local.get $c223)))
           (local.set $d (i32x4.sub (local.get $q) (local.get $cbits)))
@@ -259,7 +267,7 @@
               (local.set $ss4 (f32x4.add (local.get $ss4) (f32x4.mul (local.get $v) (local.get $v))))
               (local.set $mx4 (f32x4.pmax (local.get $mx4) (f32x4.abs (local.get $e))))))
           (local.set $i (i32.add (local.get $i) (i32.const 4)))
-          (br_if $quant (i32.lt_u (local.get $i) (local.get $gs))))
+          (br_if $quant (i32.lt_u (local.get $i) (local.get $gs))))))
         (if (local.get $stats)
           (then
             (local.set $se (f64.add (local.get $se) (call $sum4 (local.get $se4))))
