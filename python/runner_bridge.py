@@ -10,7 +10,7 @@ Out (one JSON object per line):
   {"type": "load_error", "error_type", "message"}  then exit 3
   {"type": "pong", "id", "busy"}
   {"type": "start", "id", "prompt_tokens", "template"}
-  {"type": "token", "id", "text"}                    one per decoded text segment
+  {"type": "token", "id", "text"}                    decoded text, at least every 10 ms while generating
   {"type": "done", "id", "finish_reason", "prompt_tokens", "completion_tokens", "generation_tps", "prompt_tps"}
   {"type": "encoded", "id", "tokens"}
   {"type": "error", "id", "error_type", "message"}
@@ -175,6 +175,10 @@ def load(model_dir):
     }
 
 
+# Longest a generated token waits in the bridge before it is sent on.
+FLUSH_S = 0.025
+
+
 class Cancelled(Exception):
     pass
 
@@ -225,7 +229,8 @@ def generate(model, tokenizer, request, cancelled):
         if rid in cancelled:
             raise Cancelled()
 
-    pending, completion, finish, last = "", 0, "length", None
+    # shown: some text has gone out; until then every token is sent at once (time to first text).
+    pending, completion, finish, last, flushed, shown = "", 0, "length", None, 0.0, False
     try:
         for last in stream_generate(
             model,
@@ -251,16 +256,20 @@ def generate(model, tokenizer, request, cancelled):
                 cut = len(pending) - held_back(pending, stops)
             else:
                 cut = len(pending)
-            # The first token always goes out, even when it decodes to nothing yet: it times the reply.
-            if cut > 0 or completion == 1:
+            # The first token goes out at once, even when it decodes to nothing yet: it times the reply.
+            # After it, text is sent at most every FLUSH_S: a slow model still sends every token as it
+            # comes, a fast one sends a few tokens per line instead of paying a pipe write and a parse
+            # in Node for each (which, on a small machine, takes CPU from generation itself).
+            now = time.perf_counter()
+            if completion == 1 or (cut > 0 and (not shown or now - flushed >= FLUSH_S)):
                 send({"type": "token", "id": rid, "text": pending[:cut]})
-                pending = pending[cut:]
+                pending, flushed, shown = pending[cut:], now, shown or cut > 0
             if rid in cancelled:
                 finish = "cancelled"
                 break
     except Cancelled:
         finish = "cancelled"
-    if pending and finish != "cancelled":
+    if pending:
         send({"type": "token", "id": rid, "text": pending})
     send({
         "type": "done",
