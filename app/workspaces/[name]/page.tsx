@@ -129,6 +129,7 @@ function Workspace() {
       <section className="space-y-3">
         <h2 className="text-lg font-semibold">Run check</h2>
         <p className="text-sm text-stone-600">Load the model with mlx-lm and generate a few tokens to prove it runs.</p>
+        <Link href={`/chat?model=${encodeURIComponent(name)}`} className="block text-sm font-medium text-stone-800 hover:underline">Chat with {name} →</Link>
         <button
           type="button"
           onClick={() => verify.mutate({ spec: name })}
