@@ -4,7 +4,7 @@
 
 The text is tokenized without special tokens and scored in consecutive
 windows of at most --window tokens (each window predicts its own tokens from
-its own prefix). Prints one JSON line: {"perplexity", "tokens", "mean_nll"}.
+its own prefix), in float32 with the model's weights as stored. Prints one JSON line: {"perplexity", "tokens", "mean_nll"}.
 """
 import argparse
 import json
@@ -22,7 +22,15 @@ def main():
     import mlx.nn as nn
     from mlx_lm import load
 
+    from mlx.utils import tree_map
+    from mlx_lm.utils import dequantize_model
+
     model, tokenizer = load(args.model)
+    # Scored in float32 with the weights as stored: quantized layers are expanded to the exact
+    # values they hold (MLX's CPU quantized matmul is far too slow for a whole text), so the
+    # figures differ only by what quantization did to the weights.
+    model = dequantize_model(model)
+    model.update(tree_map(lambda p: p.astype(mx.float32), model.parameters()))
     with open(args.text, encoding="utf-8") as f:
         ids = tokenizer.encode(f.read(), add_special_tokens=False)
     total, count = 0.0, 0
