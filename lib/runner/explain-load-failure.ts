@@ -24,6 +24,8 @@ export async function explainLoadFailure(options: {
   message: string | null;
   stderrTail: string[];
 }): Promise<WhetError> {
+  const spawn = options.stderrTail.find((l) => l.startsWith("Error: cannot start "));
+  if (spawn) return new WhetError("python_missing", spawn.slice("Error: ".length).split("\n")[0] ?? spawn, "Install the project venv: npm run setup (or point WHET_PYTHON at a Python with mlx-lm).");
   const fromHealth = await blockingFinding(options.modelPath, options.name);
   if (fromHealth) return fromHealth;
   const line =

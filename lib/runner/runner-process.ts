@@ -60,6 +60,8 @@ export function startRunnerProcess(options: {
   let gone = false;
   const exited = child.then((result) => {
     gone = true;
+    // Python never started (a missing venv): say so in the words a person can act on.
+    if (result.exitCode === undefined && result.signal === undefined) tail.push(`Error: cannot start ${config.python}: ${result.shortMessage}`);
     return { code: result.exitCode ?? null, signal: result.signal ?? null };
   });
 
