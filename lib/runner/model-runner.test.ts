@@ -75,8 +75,9 @@ describe("model runner (real mlx-lm process)", () => {
     const started = performance.now();
     const stopped = await collect(
       (async function* () {
-        for await (const event of runner.generate({ prompt: "Once upon a time" }, params({ maxTokens: 200_000 }), controller.signal)) {
-          if (event.type === "delta" && ++deltas === 5) controller.abort();
+        // Greedy without a repetition penalty this random-weight model loops and never reaches its end token.
+        for await (const event of runner.generate({ prompt: "Once upon a time" }, params({ maxTokens: 200_000, temperature: 0, repetitionPenalty: null }), controller.signal)) {
+          if (event.type === "delta" && ++deltas === 2) controller.abort();
           yield event;
         }
       })(),
@@ -121,9 +122,9 @@ describe("model runner (real mlx-lm process)", () => {
     const events: RunEvent[] = [];
     const failure = await (async () => {
       try {
-        for await (const event of runner.generate({ prompt: "Once" }, params({ maxTokens: 200_000 }))) {
+        for await (const event of runner.generate({ prompt: "Once upon a time" }, params({ maxTokens: 200_000, temperature: 0, repetitionPenalty: null }))) {
           events.push(event);
-          if (event.type === "delta" && events.length === 3) process.kill(firstPid, "SIGKILL");
+          if (event.type === "delta" && events.filter((e) => e.type === "delta").length === 1) process.kill(firstPid, "SIGKILL");
         }
         return null;
       } catch (error) {
