@@ -12,6 +12,6 @@ export function appOpenAIContext(): { ctx: OpenAIContext; roots: ModelRoots } {
 
 /** Route handlers check Host and Origin themselves too; the proxy alone is not relied on. */
 export function refuseForeign(request: Request): Response | null {
-  const verdict = checkRequest(request);
+  const verdict = checkRequest(request, { api: true });
   return verdict ? new Response(verdict.message, { status: verdict.status, headers: { "content-type": "text/plain" } }) : null;
 }

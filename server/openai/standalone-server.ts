@@ -15,7 +15,7 @@ export interface OpenAIServer {
 
 /** Routes one request to the same handlers the Next app mounts under /v1. */
 export async function routeOpenAI(request: Request, roots: ModelRoots, ctx: OpenAIContext): Promise<Response> {
-  const verdict = checkRequest(request);
+  const verdict = checkRequest(request, { api: true });
   if (verdict) return new Response(verdict.message, { status: verdict.status });
   const { pathname } = new URL(request.url);
   const route = `${request.method} ${pathname.replace(/\/+$/, "")}`;

@@ -19,6 +19,13 @@ describe("checkRequest", () => {
     expect(checkRequest(req("GET", {}))?.status).toBe(403);
   });
 
+  it("refuses cross-site GETs to the API, where some GETs have effects", () => {
+    const get = req("GET", { host: "127.0.0.1:3000", "sec-fetch-site": "cross-site" });
+    expect(checkRequest(get, { api: true })?.status).toBe(403);
+    expect(checkRequest(get)).toBeNull();
+    expect(checkRequest(req("GET", { host: "127.0.0.1:3000", "sec-fetch-site": "same-origin" }), { api: true })).toBeNull();
+  });
+
   it("allows an opted-in LAN host", () => {
     expect(checkRequest(req("GET", { host: "192.168.1.5:3000" }), { allowedHosts: ["192.168.1.5:3000"] })).toBeNull();
   });

@@ -14,6 +14,13 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 export interface GuardOptions {
   /** Extra `host[:port]` values allowed, for an explicitly opted-in LAN address. */
   allowedHosts?: readonly string[];
+  /**
+   * For API routes: refuse cross-site requests whatever the method. Some API
+   * GETs have effects (a chat reply streams from a GET subscription), and a
+   * cross-site page can make a browser send a GET with no Origin header; the
+   * browser still labels it `Sec-Fetch-Site: cross-site`.
+   */
+  api?: boolean;
 }
 
 export function isAllowedHost(host: string | null, options: GuardOptions = {}): boolean {
@@ -32,6 +39,9 @@ export function checkRequest(
   }
   const origin = request.headers.get("origin");
   const site = request.headers.get("sec-fetch-site");
+  if (options.api && site === "cross-site") {
+    return { status: 403, message: "Forbidden: cross-site request refused." };
+  }
   const unsafe = !SAFE_METHODS.has(request.method.toUpperCase());
   if (unsafe || origin !== null) {
     // Browsers send Origin on every cross-site request; a non-browser client (CLI, curl) sends none.

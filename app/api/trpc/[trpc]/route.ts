@@ -7,7 +7,7 @@ export const dynamic = "force-dynamic";
 
 function handler(req: Request) {
   // Checked here too: route handlers must not rely on the proxy alone.
-  const verdict = checkRequest(req);
+  const verdict = checkRequest(req, { api: true });
   if (verdict) return new Response(verdict.message, { status: verdict.status });
   return fetchRequestHandler({
     endpoint: "/api/trpc",
