@@ -5,13 +5,13 @@ import { checkModel, type HealthReport } from "../health/check-model";
 import type { Finding, RepairMode } from "../health/finding";
 import { readNpz, type NpzEntry } from "../npz/read-npz";
 import { INDEX_FILE } from "../safetensors/index-file";
-import { planShards, shardName } from "../safetensors/plan-shards";
 import { copyWithMetadata } from "../safetensors/rewrite-metadata";
 import { writeSafetensors } from "../safetensors/write-safetensors";
 import { computeContentHash, hashFields } from "../workspace/content-hash";
 import { updateSentinel } from "../workspace/sentinel";
 import { copyModelFiles, listModelFiles } from "./copy-model-files";
 import { fixConfig } from "./fix-config";
+import { makeShards } from "./make-shards";
 import { checkConvertPaths, createTarget, type CacheRoots } from "./prepare-target";
 import { rebuildIndex } from "./rebuild-index";
 import { whisperPreprocessorConfig } from "./whisper-preprocessor";
@@ -114,12 +114,11 @@ async function convertNpz(source: string, target: string, archives: string[], si
       entries.push(entry);
     }
   }
-  const shards = planShards(entries.map((e) => ({ ...e, byteLength: e.data.byteLength })));
-  const names = shards.map((_, i) => shardName(i, shards.length));
-  for (const [i, shard] of shards.entries()) {
-    await writeSafetensors(join(target, names[i] as string), shard.map(({ name, dtype, shape, data }) => ({ name, dtype, shape, data })));
+  const shards = makeShards(entries.map((e) => ({ ...e, bytes: e.data.byteLength })));
+  for (const shard of shards) {
+    await writeSafetensors(join(target, shard.file), shard.tensors.map(({ name, dtype, shape, data }) => ({ name, dtype, shape, data })));
   }
-  return names;
+  return shards.map((s) => s.file);
 }
 
 /**

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { writeSafetensors, type TensorToWrite } from "../safetensors/write-safetensors";
 import { formatIndex, INDEX_FILE } from "../safetensors/index-file";
-import { shardName } from "../safetensors/plan-shards";
+import { shardName } from "../convert/make-shards";
 import { encodeFloats, SAFETENSORS_DTYPE, type FloatDtype } from "./encode-floats";
 import { llamaConfig, llamaTensorSpecs, TINY_LLAMA, type LlamaShape } from "./llama";
 import { normalValues, seededRandom } from "./random";
