@@ -1,4 +1,4 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { WhetError } from "../errors";
 import { checkModel, type HealthReport } from "../health/check-model";
@@ -10,6 +10,7 @@ import { writeSafetensors } from "../safetensors/write-safetensors";
 import { computeContentHash, hashFields } from "../workspace/content-hash";
 import { updateSentinel } from "../workspace/sentinel";
 import { copyModelFiles, listModelFiles } from "./copy-model-files";
+import { readJsonObject } from "../fs/read-json-object";
 import { fixConfig } from "./fix-config";
 import { makeShards } from "./make-shards";
 import { checkConvertPaths, createTarget, type CacheRoots } from "./prepare-target";
@@ -87,15 +88,6 @@ function planSteps(mode: RepairModeName, findings: readonly Finding[], files: re
   if (files.some(isShard) || files.some(isNpz)) wanted.add("repair-index");
   const order: RepairMode[] = ["repair-weights", "repair-index", "repair-config", "add-preprocessor-config"];
   return order.filter((step) => wanted.has(step));
-}
-
-async function readJsonObject(path: string): Promise<Record<string, unknown> | null> {
-  try {
-    const value: unknown = JSON.parse(await readFile(path, "utf8"));
-    return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
 }
 
 async function writeJson(path: string, value: unknown): Promise<void> {

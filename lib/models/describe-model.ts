@@ -1,6 +1,7 @@
 import { readFile, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { folderSize } from "../fs/folder-size";
+import { readJsonObject } from "../fs/read-json-object";
 import { checkModel, type HealthReport } from "../health/check-model";
 import { isWorkspaceClean } from "../workspace/content-hash";
 import { readSentinel } from "../workspace/sentinel";
@@ -35,15 +36,6 @@ export interface DescribedModel {
   config: Record<string, unknown> | null;
 }
 
-async function readJson(path: string): Promise<Record<string, unknown> | null> {
-  try {
-    const value: unknown = JSON.parse(await readFile(path, "utf8"));
-    return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
-}
-
 /** UTC to the second with `Z`, the model object's timestamp form (mlx-knife printed local time by mistake). */
 export function isoUtcSeconds(date: Date): string {
   return `${date.toISOString().slice(0, 19)}Z`;
@@ -71,8 +63,8 @@ export async function describeModel(resolved: ResolvedModel): Promise<DescribedM
   const { path } = resolved;
   const [report, config, tokenizerConfig, sentinel, info] = await Promise.all([
     checkModel(path, resolved.kind === "cache" ? resolved.repoId : undefined),
-    readJson(join(path, "config.json")),
-    readJson(join(path, "tokenizer_config.json")),
+    readJsonObject(join(path, "config.json")),
+    readJsonObject(join(path, "tokenizer_config.json")),
     resolved.kind === "workspace" ? readSentinel(path) : Promise.resolve(null),
     stat(path),
   ]);
