@@ -1,15 +1,9 @@
 import { expect, test } from "@playwright/test";
+import { cloneFromHub } from "./clone-from-hub";
 
 test("chat with a workspace: a streamed reply with its statistics, a reply stopped mid-way, kept after a reload", async ({ page, request }, testInfo) => {
   // A workspace to chat with, cloned from the demo hub through the UI.
-  await page.goto("/hub");
-  await page.getByRole("searchbox").or(page.getByLabel("Search models")).fill("tiny-llama-f16");
-  await page.getByRole("button", { name: "Search" }).click();
-  const row = page.locator('[data-repo="whetstone-demo/tiny-llama-f16"]');
-  await row.getByRole("button", { name: "Clone…" }).click();
-  await row.getByLabel("Workspace name").fill("chat-ws");
-  await row.getByRole("button", { name: "Clone to workspace" }).click();
-  await expect(row.getByTestId("job-status")).toHaveText("succeeded");
+  await cloneFromHub(page, "whetstone-demo/tiny-llama-f16", "chat-ws");
 
   // The chat page offers it; settings make the first reply short and repeatable.
   await page.getByRole("link", { name: "Chat", exact: true }).click();

@@ -1,14 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
-
-/** Clones a demo-hub repo into a workspace through the Hub page. */
-async function cloneFromHub(page: Page, repo: string, name: string) {
-  await page.goto(`/hub?q=${encodeURIComponent(repo.split("/")[1] as string)}`);
-  const row = page.locator(`[data-repo="${repo}"]`);
-  await row.getByRole("button", { name: "Clone…" }).click();
-  await row.getByLabel("Workspace name").fill(name);
-  await row.getByRole("button", { name: "Clone to workspace" }).click();
-  await expect(row.getByTestId("job-status")).toHaveText("succeeded");
-}
+import { expect, test } from "@playwright/test";
+import { cloneFromHub } from "./clone-from-hub";
 
 test("the defect matrix shows what each model has, and repairs a model from a cell", async ({ page }, testInfo) => {
   await cloneFromHub(page, "whetstone-demo/tiny-llama-eos-null", "eos-null");

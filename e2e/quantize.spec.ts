@@ -1,15 +1,9 @@
 import { expect, test } from "@playwright/test";
+import { cloneFromHub } from "./clone-from-hub";
 
 test("quantize a workspace from the browser: options, estimated size, live job, quality report", async ({ page }, testInfo) => {
   // A bf16 model from the demo hub, cloned into a workspace.
-  await page.goto("/hub");
-  await page.getByRole("searchbox").or(page.getByLabel("Search models")).fill("tiny-llama-bf16");
-  await page.getByRole("button", { name: "Search" }).click();
-  const row = page.locator('[data-repo="whetstone-demo/tiny-llama-bf16"]');
-  await row.getByRole("button", { name: "Clone…" }).click();
-  await row.getByLabel("Workspace name").fill("llama-bf16");
-  await row.getByRole("button", { name: "Clone to workspace" }).click();
-  await expect(row.getByTestId("job-status")).toHaveText("succeeded");
+  const row = await cloneFromHub(page, "whetstone-demo/tiny-llama-bf16", "llama-bf16");
   await row.getByRole("button", { name: /Open workspace llama-bf16/ }).click();
   await expect(page.getByTestId("workspace-name")).toHaveText("llama-bf16");
 

@@ -1,5 +1,5 @@
 import type { Finding } from "../health/finding";
-import { tokenId } from "../health/rules/eos-consistency";
+import { tokenId, tokenIds, tokenString, turnEndTokens } from "../health/token-fields";
 
 export interface ConfigFiles {
   config: Record<string, unknown>;
@@ -16,17 +16,6 @@ export interface ConfigFix {
   fixed: string[];
 }
 
-function ids(value: unknown): number[] {
-  if (typeof value === "number") return [value];
-  return Array.isArray(value) ? value.filter((v): v is number => typeof v === "number") : [];
-}
-
-function tokenString(value: unknown): string | null {
-  if (typeof value === "string") return value;
-  const content = (value as { content?: unknown } | null)?.content;
-  return typeof content === "string" ? content : null;
-}
-
 /**
  * The config repairs the catalog marks safe, each applied only for a finding
  * that calls for it and only from evidence in the model's own files. Pure:
@@ -41,7 +30,7 @@ export function fixConfig(files: ConfigFiles, findings: readonly Finding[]): Con
 
   // A4: eos_token_id null — take it from generation_config.json, else the tokenizer's eos token.
   if (has("eos-token-id-null")) {
-    const fromGeneration = ids(generationConfig?.eos_token_id);
+    const fromGeneration = tokenIds(generationConfig?.eos_token_id);
     const eosToken = tokenString(files.tokenizerConfig?.eos_token);
     const fromTokenizer = eosToken && files.tokenizer ? tokenId(files.tokenizer, eosToken) : null;
     const value = fromGeneration.length > 1 ? fromGeneration : (fromGeneration[0] ?? fromTokenizer);
@@ -68,12 +57,8 @@ export function fixConfig(files: ConfigFiles, findings: readonly Finding[]): Con
   // mlx-examples #737: the token that ends a chat turn must stop generation.
   if (has("eos-token-mismatch") && files.tokenizer && files.tokenizerConfig) {
     const template = String(files.tokenizerConfig.chat_template ?? "");
-    const turnEnds = (Array.isArray(files.tokenizer.added_tokens) ? files.tokenizer.added_tokens : [])
-      .map((t) => t as { content?: unknown; id?: unknown; special?: unknown })
-      .filter((t) => t.special === true && typeof t.content === "string" && typeof t.id === "number" && template.includes(t.content))
-      .filter((t) => /end|eot/i.test(String(t.content)))
-      .map((t) => t.id as number);
-    const current = [...new Set([...ids(config.eos_token_id), ...ids(generationConfig?.eos_token_id)])];
+    const turnEnds = turnEndTokens(files.tokenizer, template).map((t) => t.id);
+    const current = [...new Set([...tokenIds(config.eos_token_id), ...tokenIds(generationConfig?.eos_token_id)])];
     const merged = [...new Set([...current, ...turnEnds])];
     if (merged.length > current.length) {
       config.eos_token_id = merged;

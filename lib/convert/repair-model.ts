@@ -1,4 +1,3 @@
-import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { WhetError } from "../errors";
 import { checkModel, type HealthReport } from "../health/check-model";
@@ -11,6 +10,7 @@ import { computeContentHash, hashFields } from "../workspace/content-hash";
 import { updateSentinel } from "../workspace/sentinel";
 import { copyModelFiles, listModelFiles } from "./copy-model-files";
 import { readJsonObject } from "../fs/read-json-object";
+import { writeJson } from "../fs/write-json";
 import { fixConfig } from "./fix-config";
 import { makeShards } from "./make-shards";
 import { checkConvertPaths, createTarget, type CacheRoots } from "./prepare-target";
@@ -88,10 +88,6 @@ function planSteps(mode: RepairModeName, findings: readonly Finding[], files: re
   if (files.some(isShard) || files.some(isNpz)) wanted.add("repair-index");
   const order: RepairMode[] = ["repair-weights", "repair-index", "repair-config", "add-preprocessor-config"];
   return order.filter((step) => wanted.has(step));
-}
-
-async function writeJson(path: string, value: unknown): Promise<void> {
-  await writeFile(path, `${JSON.stringify(value, null, 2)}\n`);
 }
 
 /** npz archives → safetensors shards laid out like mlx-lm's (5 GiB limit), `{"format": "mlx"}` metadata. */

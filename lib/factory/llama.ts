@@ -1,4 +1,4 @@
-import { SAFETENSORS_DTYPE, type FloatDtype } from "./encode-floats";
+import { SAFETENSORS_DTYPE, type FloatDtype } from "./float-dtype";
 
 export interface LlamaShape {
   hiddenSize: number;

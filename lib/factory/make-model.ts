@@ -3,7 +3,9 @@ import { join } from "node:path";
 import { writeSafetensors, type TensorToWrite } from "../safetensors/write-safetensors";
 import { formatIndex, INDEX_FILE } from "../safetensors/index-file";
 import { shardName } from "../convert/make-shards";
-import { encodeFloats, SAFETENSORS_DTYPE, type FloatDtype } from "./encode-floats";
+import { encodeFloats } from "../tensor/float-arrays";
+import { writeJson } from "../fs/write-json";
+import { SAFETENSORS_DTYPE, type FloatDtype } from "./float-dtype";
 import { llamaConfig, llamaTensorSpecs, TINY_LLAMA, type LlamaShape } from "./llama";
 import { normalValues, seededRandom } from "./random";
 import { buildTokenizer } from "./tokenizer";
@@ -46,7 +48,7 @@ export async function makeModel(options: MakeModelOptions): Promise<MadeModel> {
   const tensors: TensorToWrite[] = llamaTensorSpecs(shape).map((spec) => {
     const count = spec.shape.reduce((a, b) => a * b, 1);
     const values = spec.init === "norm" ? new Float32Array(count).fill(1) : normalValues(count, 0.02, random);
-    return { name: spec.name, dtype: SAFETENSORS_DTYPE[dtype], shape: spec.shape, data: encodeFloats(values, dtype) };
+    return { name: spec.name, dtype: SAFETENSORS_DTYPE[dtype], shape: spec.shape, data: encodeFloats(values, SAFETENSORS_DTYPE[dtype]) };
   });
 
   const shardFiles = Array.from({ length: shards }, (_, i) => shardName(i, shards));
@@ -82,8 +84,4 @@ export async function makeModel(options: MakeModelOptions): Promise<MadeModel> {
   const made: MadeModel = { dir, shardFiles, tensorNames: tensors.map((t) => t.name), weightMap, config };
   for (const defect of defects) await applyDefect(defect, made, tensors);
   return made;
-}
-
-export async function writeJson(path: string, value: unknown): Promise<void> {
-  await writeFile(path, `${JSON.stringify(value, null, 2)}\n`);
 }

@@ -1,5 +1,6 @@
 import { Template } from "@huggingface/jinja";
 import type { FolderFacts } from "../inspect-folder";
+import { tokenString } from "../token-fields";
 import type { Rule } from "./rule";
 
 const INSTRUCT_NAME = /instruct|chat|(^|[-_/])it($|[-_])/i;
@@ -17,18 +18,10 @@ function templateOf(facts: FolderFacts): string | null {
   return facts.chatTemplateFile;
 }
 
-function tokenString(value: unknown): string {
-  if (typeof value === "string") return value;
-  if (typeof value === "object" && value !== null && typeof (value as { content?: unknown }).content === "string") {
-    return (value as { content: string }).content;
-  }
-  return "";
-}
-
 /** Renders the template the way chat front ends call it; returns the error text, or null when it renders. */
 function renderError(source: string, facts: FolderFacts): string | null {
   const config = facts.tokenizerConfig.state === "ok" ? facts.tokenizerConfig.value : {};
-  const base = { bos_token: tokenString(config.bos_token), eos_token: tokenString(config.eos_token), add_generation_prompt: true };
+  const base = { bos_token: tokenString(config.bos_token) ?? "", eos_token: tokenString(config.eos_token) ?? "", add_generation_prompt: true };
   const conversation = [
     { role: "user", content: "Hello!" },
     { role: "assistant", content: "Hi, how can I help?" },

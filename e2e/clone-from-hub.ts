@@ -1,0 +1,14 @@
+import { expect, type Locator, type Page } from "@playwright/test";
+
+/** Searches the Hub page for a demo-hub repo and clones it into a workspace; returns the result row. */
+export async function cloneFromHub(page: Page, repo: string, name: string): Promise<Locator> {
+  await page.goto("/hub");
+  await page.getByRole("searchbox").or(page.getByLabel("Search models")).fill(repo.split("/")[1] as string);
+  await page.getByRole("button", { name: "Search" }).click();
+  const row = page.locator(`[data-repo="${repo}"]`);
+  await row.getByRole("button", { name: "Clone…" }).click();
+  await row.getByLabel("Workspace name").fill(name);
+  await row.getByRole("button", { name: "Clone to workspace" }).click();
+  await expect(row.getByTestId("job-status")).toHaveText("succeeded");
+  return row;
+}
