@@ -125,6 +125,8 @@
     (local $se f64) (local $ss f64) (local $mx f64) (local $wordsPerGroup i32)
     (local $c7fff v128) (local $c1 v128) (local $chi v128) (local $c223 v128) (local $cbits v128) (local $zero v128)
     (local $absMask v128) (local $maxFinite v128)
+    (local $v2 v128) (local $q2 v128) (local $d2 v128) (local $e2 v128) (local $vmin2 v128) (local $vmax2 v128)
+    (local $se4b v128) (local $ss4b v128) (local $mx4b v128) (local $rk v128) (local $r1 v128) (local $rhi v128) (local $w v128)
     (local.set $nbins (f32.convert_i32_u (i32.sub (i32.shl (i32.const 1) (local.get $bits)) (i32.const 1))))
     (local.set $nb (f32x4.splat (local.get $nbins)))
     (local.set $c7fff (i32x4.splat (i32.const 0x7fff)))
@@ -135,6 +137,15 @@
     (local.set $zero (f32x4.splat (f32.const 0)))
     (local.set $absMask (i32x4.splat (i32.const 0x7fffffff)))
     (local.set $maxFinite (i32x4.splat (i32.const 0x7f7fffff)))
+    ;; ŵ's rounding to the model dtype without a branch per value: bf16 rounds
+    ;; (add 0x7fff plus the lowest kept bit, cut the low half); f32 adds nothing
+    ;; and keeps every bit.
+    (if (i32.eq (local.get $stats) (i32.const 2))
+      (then
+        (local.set $rk (local.get $c7fff))
+        (local.set $r1 (local.get $c1))
+        (local.set $rhi (local.get $chi)))
+      (else (local.set $rhi (i32x4.splat (i32.const -1)))))
     (local.set $wordsPerGroup (i32.shr_u (i32.mul (local.get $gs) (local.get $bits)) (i32.const 5)))
     (if (local.get $stats)
       (then
@@ -146,25 +157,34 @@
         (br_if $done (i32.ge_u (local.get $g) (local.get $groups)))
         (local.set $p (i32.add (local.get $src) (i32.shl (i32.mul (local.get $g) (local.get $gs)) (i32.const 2))))
 
-        ;; Pass 1: group min and max, and a check for NaN/infinity.
+        ;; Pass 1: group min and max, and a check for NaN/infinity. Eight values a
+        ;; step in two independent chains (a group has 32, 64 or 128 values), so
+        ;; the min/max latency does not serialise the loop.
         (local.set $vmin (f32x4.splat (f32.const inf)))
         (local.set $vmax
           (if (result v128) (local.get $metal)
             (then (f32x4.splat (f32.const 0)))
             (else (f32x4.splat (f32.const -inf)))))
+        (local.set $vmin2 (local.get $vmin))
+        (local.set $vmax2 (local.get $vmax))
         (local.set $bad (v128.const i32x4 0 0 0 0))
         (local.set $i (i32.const 0))
         (loop $scan
           (local.set $v (v128.load (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 2)))))
+          (local.set $v2 (v128.load offset=16 (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 2)))))
           (local.set $bad
             (v128.or (local.get $bad)
-              (i32x4.gt_s
-                (v128.and (local.get $v) (local.get $absMask))
-                (local.get $maxFinite))))
+              (v128.or
+                (i32x4.gt_s (v128.and (local.get $v) (local.get $absMask)) (local.get $maxFinite))
+                (i32x4.gt_s (v128.and (local.get $v2) (local.get $absMask)) (local.get $maxFinite)))))
           (local.set $vmin (f32x4.pmin (local.get $vmin) (local.get $v)))
           (local.set $vmax (f32x4.pmax (local.get $vmax) (local.get $v)))
-          (local.set $i (i32.add (local.get $i) (i32.const 4)))
+          (local.set $vmin2 (f32x4.pmin (local.get $vmin2) (local.get $v2)))
+          (local.set $vmax2 (f32x4.pmax (local.get $vmax2) (local.get $v2)))
+          (local.set $i (i32.add (local.get $i) (i32.const 8)))
           (br_if $scan (i32.lt_u (local.get $i) (local.get $gs))))
+        (local.set $vmin (f32x4.pmin (local.get $vmin) (local.get $vmin2)))
+        (local.set $vmax (f32x4.pmax (local.get $vmax) (local.get $vmax2)))
         (if (v128.any_true (local.get $bad))
           (then
             (local.set $i (i32.const 0))
@@ -234,40 +254,50 @@
               (local.set $i (i32.add (local.get $i) (i32.const 4)))
               (br_if $quantMetal (i32.lt_u (local.get $i) (local.get $gs)))))
           (else
-        (loop $quant
-          (local.set $v (v128.load (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 2)))))
-          (local.set $q (f32x4.div (f32x4.sub (local.get $v) (local.get $bv)) (local.get $sv)))
-          (local.set $q (f32x4.pmin (f32x4.pmax (local.get $q) (local.get $zero)) (local.get $nb)))
-          ;; + 2^23: rint, and the code in the low bits.
-          (local.set $q (f32x4.add (local.get $q) (local.get $c223)))
-          (local.set $d (i32x4.sub (local.get $q) (local.get $cbits)))
-          (local.set $d (i16x8.narrow_i32x4_u (local.get $d) (local.get $d)))
-          (v128.store32_lane 0
-            (i32.add (local.get $codes) (local.get $i))
-            (i8x16.narrow_i16x8_u (local.get $d) (local.get $d)))
-          (if (local.get $stats)
-            (then
-              ;; ŵ = T(T(q·scale_T) + bias_T).
-              (local.set $d (f32x4.mul (f32x4.sub (local.get $q) (local.get $c223)) (local.get $st)))
-              (if (i32.eq (local.get $stats) (i32.const 2)) (then (local.set $d
-                  (v128.and
-                    (i32x4.add
-                      (i32x4.add (local.get $d) (local.get $c7fff))
-                      (v128.and (i32x4.shr_u (local.get $d) (i32.const 16)) (local.get $c1)))
-                    (local.get $chi)))))
-              (local.set $d (f32x4.add (local.get $d) (local.get $bt)))
-              (if (i32.eq (local.get $stats) (i32.const 2)) (then (local.set $d
-                  (v128.and
-                    (i32x4.add
-                      (i32x4.add (local.get $d) (local.get $c7fff))
-                      (v128.and (i32x4.shr_u (local.get $d) (i32.const 16)) (local.get $c1)))
-                    (local.get $chi)))))
-              (local.set $e (f32x4.sub (local.get $d) (local.get $v)))
-              (local.set $se4 (f32x4.add (local.get $se4) (f32x4.mul (local.get $e) (local.get $e))))
-              (local.set $ss4 (f32x4.add (local.get $ss4) (f32x4.mul (local.get $v) (local.get $v))))
-              (local.set $mx4 (f32x4.pmax (local.get $mx4) (f32x4.abs (local.get $e))))))
-          (local.set $i (i32.add (local.get $i) (i32.const 4)))
-          (br_if $quant (i32.lt_u (local.get $i) (local.get $gs))))))
+            (if (local.get $stats)
+              (then
+                ;; With statistics: ŵ = T(T(q·scale_T) + bias_T), T the model dtype's
+                ;; rounding; two accumulator sets, one per half of the step.
+                (local.set $se4b (local.get $se4))
+                (local.set $ss4b (local.get $se4))
+                (local.set $mx4b (local.get $se4))
+                (loop $quantStats
+                  (local.set $v (v128.load (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 2)))))
+                  (local.set $v2 (v128.load offset=16 (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 2)))))
+                  (local.set $q (f32x4.add (f32x4.pmin (f32x4.pmax (f32x4.div (f32x4.sub (local.get $v) (local.get $bv)) (local.get $sv)) (local.get $zero)) (local.get $nb)) (local.get $c223)))
+                  (local.set $q2 (f32x4.add (f32x4.pmin (f32x4.pmax (f32x4.div (f32x4.sub (local.get $v2) (local.get $bv)) (local.get $sv)) (local.get $zero)) (local.get $nb)) (local.get $c223)))
+                  (v128.store64_lane 0
+                    (i32.add (local.get $codes) (local.get $i))
+                    (i8x16.narrow_i16x8_u (local.tee $w (i16x8.narrow_i32x4_u (i32x4.sub (local.get $q) (local.get $cbits)) (i32x4.sub (local.get $q2) (local.get $cbits)))) (local.get $w)))
+                  (local.set $d (f32x4.mul (f32x4.sub (local.get $q) (local.get $c223)) (local.get $st)))
+                  (local.set $d2 (f32x4.mul (f32x4.sub (local.get $q2) (local.get $c223)) (local.get $st)))
+                  (local.set $d (f32x4.add (v128.and (i32x4.add (i32x4.add (local.get $d) (local.get $rk)) (v128.and (i32x4.shr_u (local.get $d) (i32.const 16)) (local.get $r1))) (local.get $rhi)) (local.get $bt)))
+                  (local.set $d2 (f32x4.add (v128.and (i32x4.add (i32x4.add (local.get $d2) (local.get $rk)) (v128.and (i32x4.shr_u (local.get $d2) (i32.const 16)) (local.get $r1))) (local.get $rhi)) (local.get $bt)))
+                  (local.set $e (f32x4.sub (v128.and (i32x4.add (i32x4.add (local.get $d) (local.get $rk)) (v128.and (i32x4.shr_u (local.get $d) (i32.const 16)) (local.get $r1))) (local.get $rhi)) (local.get $v)))
+                  (local.set $e2 (f32x4.sub (v128.and (i32x4.add (i32x4.add (local.get $d2) (local.get $rk)) (v128.and (i32x4.shr_u (local.get $d2) (i32.const 16)) (local.get $r1))) (local.get $rhi)) (local.get $v2)))
+                  (local.set $se4 (f32x4.add (local.get $se4) (f32x4.mul (local.get $e) (local.get $e))))
+                  (local.set $se4b (f32x4.add (local.get $se4b) (f32x4.mul (local.get $e2) (local.get $e2))))
+                  (local.set $ss4 (f32x4.add (local.get $ss4) (f32x4.mul (local.get $v) (local.get $v))))
+                  (local.set $ss4b (f32x4.add (local.get $ss4b) (f32x4.mul (local.get $v2) (local.get $v2))))
+                  (local.set $mx4 (f32x4.pmax (local.get $mx4) (f32x4.abs (local.get $e))))
+                  (local.set $mx4b (f32x4.pmax (local.get $mx4b) (f32x4.abs (local.get $e2))))
+                  (local.set $i (i32.add (local.get $i) (i32.const 8)))
+                  (br_if $quantStats (i32.lt_u (local.get $i) (local.get $gs))))
+                (local.set $se4 (f32x4.add (local.get $se4) (local.get $se4b)))
+                (local.set $ss4 (f32x4.add (local.get $ss4) (local.get $ss4b)))
+                (local.set $mx4 (f32x4.pmax (local.get $mx4) (local.get $mx4b))))
+              (else
+                ;; q = clip((w − bias)/scale, 0, n_bins) + 2^23: rint, and the code in the low bits.
+                (loop $quant
+                  (local.set $v (v128.load (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 2)))))
+                  (local.set $v2 (v128.load offset=16 (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 2)))))
+                  (local.set $q (f32x4.add (f32x4.pmin (f32x4.pmax (f32x4.div (f32x4.sub (local.get $v) (local.get $bv)) (local.get $sv)) (local.get $zero)) (local.get $nb)) (local.get $c223)))
+                  (local.set $q2 (f32x4.add (f32x4.pmin (f32x4.pmax (f32x4.div (f32x4.sub (local.get $v2) (local.get $bv)) (local.get $sv)) (local.get $zero)) (local.get $nb)) (local.get $c223)))
+                  (v128.store64_lane 0
+                    (i32.add (local.get $codes) (local.get $i))
+                    (i8x16.narrow_i16x8_u (local.tee $w (i16x8.narrow_i32x4_u (i32x4.sub (local.get $q) (local.get $cbits)) (i32x4.sub (local.get $q2) (local.get $cbits)))) (local.get $w)))
+                  (local.set $i (i32.add (local.get $i) (i32.const 8)))
+                  (br_if $quant (i32.lt_u (local.get $i) (local.get $gs))))))))
         (if (local.get $stats)
           (then
             (local.set $se (f64.add (local.get $se) (call $sum4 (local.get $se4))))
@@ -290,7 +320,7 @@
         (f64.store offset=16 (local.get $sums) (local.get $mx))))
     (i32.const -1))
 
-  (func $sum4 (param $x v128) (result f64)
+(func $sum4 (param $x v128) (result f64)
     (f64.add
       (f64.add (f64.promote_f32 (f32x4.extract_lane 0 (local.get $x))) (f64.promote_f32 (f32x4.extract_lane 1 (local.get $x))))
       (f64.add (f64.promote_f32 (f32x4.extract_lane 2 (local.get $x))) (f64.promote_f32 (f32x4.extract_lane 3 (local.get $x))))))
