@@ -8,9 +8,13 @@ import { allShardsReadable, tensorTable } from "./tensor-table";
 const AUDIO_TYPES = /whisper|voxtral|vibevoice/;
 
 /** Tensors mlx-lm's `sanitize` drops before loading, so they are neither missing nor unexpected. */
-function sanitized(names: Iterable<string>, tied: boolean | null): Set<string> {
-  return new Set([...names].filter((n) => !n.includes("rotary_emb.inv_freq") && !(tied === true && n === "lm_head.weight")));
+function sanitizedAway(name: string, tied: boolean | null): boolean {
+  return name.includes("rotary_emb.inv_freq") || (tied === true && name === "lm_head.weight");
 }
+
+/** The parameter names a module may hold, as bits. */
+const [WEIGHT, BIAS, SCALES, BIASES] = [1, 2, 4, 8];
+const SUFFIXES = new Map([["weight", WEIGHT], ["bias", BIAS], ["scales", SCALES], ["biases", BIASES]]);
 
 /** The model type must be one mlx-lm knows, and the shards must hold exactly the parameters its class expects. */
 export const modelStructure: Rule = (facts) => {
@@ -33,18 +37,32 @@ export const modelStructure: Rule = (facts) => {
   if (!modules || !allShardsReadable(facts)) return findings;
 
   const tied = tiesEmbeddings(config);
-  const present = sanitized(tensorTable(facts).keys(), tied);
+  // One pass over the tensors: which parameters each module path holds, as a bit set over
+  // SUFFIXES (splitting names is far cheaper than building every expected name).
+  const held = new Map<string, number>();
+  const strays: string[] = [];
+  for (const name of tensorTable(facts).keys()) {
+    if (sanitizedAway(name, tied)) continue;
+    const dot = name.lastIndexOf(".");
+    const bit = SUFFIXES.get(name.slice(dot + 1));
+    if (bit === undefined) strays.push(name);
+    else {
+      const path = name.slice(0, dot);
+      held.set(path, (held.get(path) ?? 0) | bit);
+    }
+  }
   const missing: string[] = [];
-  const allowed = new Set<string>();
   for (const module of modules) {
-    for (const suffix of ["weight", "bias", "scales", "biases"]) allowed.add(`${module.path}.${suffix}`);
+    const has = held.get(module.path) ?? 0;
+    held.delete(module.path);
     // lm_head's absence is the tied-embeddings rule's finding.
     if (module.path === "lm_head") continue;
-    const needed = [`${module.path}.weight`, ...(module.bias ? [`${module.path}.bias`] : [])];
-    if (present.has(`${module.path}.scales`)) needed.push(`${module.path}.biases`);
-    missing.push(...needed.filter((n) => !present.has(n)));
+    const needed = WEIGHT | (module.bias ? BIAS : 0) | (has & SCALES ? BIASES : 0);
+    for (const [suffix, bit] of SUFFIXES) if (needed & bit && !(has & bit)) missing.push(`${module.path}.${suffix}`);
   }
-  const unexpected = [...present].filter((n) => !allowed.has(n)).sort();
+  // What is left in `held` belongs to no expected module.
+  for (const [path, has] of held) for (const [suffix, bit] of SUFFIXES) if (has & bit) strays.push(`${path}.${suffix}`);
+  const unexpected = strays.sort();
   if (missing.length > 0) {
     findings.push({
       id: "missing-parameters",
