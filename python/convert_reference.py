@@ -14,9 +14,8 @@ import sys
 import time
 
 
-def main() -> None:
-    with open(sys.argv[1]) as f:
-        runs = json.load(f)
+def convert_all(runs: list) -> list:
+    """Runs each conversion; returns the seconds each took."""
     from mlx_lm.convert import convert
 
     seconds = []
@@ -26,7 +25,13 @@ def main() -> None:
         with contextlib.redirect_stdout(io.StringIO()):
             convert(**run)
         seconds.append(round(time.perf_counter() - started, 3))
-    print(json.dumps({"seconds": seconds}))
+    return seconds
+
+
+def main() -> None:
+    with open(sys.argv[1]) as f:
+        runs = json.load(f)
+    print(json.dumps({"seconds": convert_all(runs)}))
 
 
 if __name__ == "__main__":

@@ -4,8 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../config";
 import { makeModel } from "../factory/make-model";
-import { readSafetensorsHeader } from "../safetensors/read-header";
-import { readSpan } from "../safetensors/read-tensor";
+import { expectSameModel } from "../testing/expect-same-model";
 import { hashTree } from "../testing/hash-tree";
 import { runPythonScript } from "../testing/python-script";
 import { readSentinel } from "../workspace/sentinel";
@@ -66,31 +65,10 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-async function tensors(dir: string): Promise<Map<string, { dtype: string; shape: number[]; hex: string }>> {
-  const out = new Map<string, { dtype: string; shape: number[]; hex: string }>();
-  for (const file of (await readdir(dir)).filter((f) => f.endsWith(".safetensors"))) {
-    const header = await readSafetensorsHeader(join(dir, file));
-    expect(header.metadata).toEqual({ format: "mlx" });
-    for (const t of header.tensors) out.set(t.name, { dtype: t.dtype, shape: t.shape, hex: Buffer.from(await readSpan(header, t)).toString("hex") });
-  }
-  return out;
-}
-
 describe("Whetstone's conversions equal mlx_lm.convert's", () => {
   for (const run of RUNS) {
     it(`${run.id}: same tensors (names, shapes, dtypes, bytes), config.json and index`, async () => {
-      const ours = await tensors(join(root, "ours", run.id));
-      const theirs = await tensors(join(root, "theirs", run.id));
-      expect([...ours.keys()].sort()).toEqual([...theirs.keys()].sort());
-      const different = [...theirs].filter(([name, t]) => {
-        const o = ours.get(name);
-        return !o || o.dtype !== t.dtype || o.shape.join() !== t.shape.join() || o.hex !== t.hex;
-      });
-      expect(different.map(([n]) => n)).toEqual([]);
-      expect(await readFile(join(root, "ours", run.id, "config.json"), "utf8")).toBe(await readFile(join(root, "theirs", run.id, "config.json"), "utf8"));
-      expect(await readFile(join(root, "ours", run.id, "model.safetensors.index.json"), "utf8")).toBe(
-        await readFile(join(root, "theirs", run.id, "model.safetensors.index.json"), "utf8"),
-      );
+      await expectSameModel(join(root, "ours", run.id), join(root, "theirs", run.id));
     });
   }
 

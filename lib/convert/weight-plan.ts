@@ -6,7 +6,7 @@ import { assertConvertible, modelRules } from "../quantize/model-rules";
 import { MODEL_DTYPES, TENSOR_DTYPE, type MixedRecipe, type ModelDtype } from "../quantize/quant-options";
 import { findQuantizedModules, type QuantizedModule } from "../quantize/source-quantization";
 import { makeShards, type ShardPlan } from "./make-shards";
-import { compareParameterNames } from "./parameter-order";
+import { parameterOrder } from "./parameter-order";
 import type { SourceTensor } from "./source-weights";
 import { totalParameters } from "./total-parameters";
 
@@ -93,6 +93,7 @@ export function planWeights(params: { tensors: ReadonlyMap<string, SourceTensor>
   const modelType = typeof config.model_type === "string" ? config.model_type : undefined;
   assertConvertible({ modelType, config, tensorNames: [...tensors.keys()] });
   const rules = modelRules(modelType as string);
+  const compareParameterNames = parameterOrder(modelType as string);
   const castTo = castDtype(config, options.dtype);
   const keep = (name: string) => rules.keepDtype.some((s) => name.includes(s));
   const dtypeOf = (t: SourceTensor): Dtype => (castTo && isFloatTensorDtype(t.dtype) && !keep(t.name) ? TENSOR_DTYPE[castTo] : t.dtype);

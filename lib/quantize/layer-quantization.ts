@@ -34,8 +34,15 @@ export interface LayerQuantizationParams {
 }
 
 /**
+ * 3-D weights whose modules have `to_quantized`: SwitchLinear (experts stacked
+ * under `switch_mlp` or `experts`) and MLA's MultiLinear (`embed_q` and
+ * `unembed_out`, one matrix per head, in deepseek_v3 and its kin).
+ */
+const STACKED_3D = /(^|\.)(switch_mlp|experts)(\.|$)|(^|\.)(embed_q|unembed_out)$/;
+
+/**
  * Whether a module has `to_quantized` in mlx-lm: nn.Linear and nn.Embedding
- * (2-D weight) and SwitchLinear (3-D stacked experts). Norms, convolutions and
+ * (2-D weight), SwitchLinear and MultiLinear (3-D). Norms, convolutions and
  * custom modules that hold a bare weight next to other arrays do not.
  */
 function hasToQuantized(m: ModuleInfo, bareWeights: readonly string[]): boolean {
@@ -46,7 +53,7 @@ function hasToQuantized(m: ModuleInfo, bareWeights: readonly string[]): boolean 
   if (bareWeights.some((s) => m.path.endsWith(s))) return false;
   if (!m.arrays.every((a) => a === "weight" || a === "bias")) return false;
   const ndim = m.weightShape.length;
-  return ndim === 2 || (ndim === 3 && /(^|\.)(switch_mlp|experts)(\.|$)/.test(m.path));
+  return ndim === 2 || (ndim === 3 && STACKED_3D.test(m.path));
 }
 
 /**

@@ -1,4 +1,5 @@
 import { WhetError } from "../errors";
+import { MLX_LM_MODEL_REMAPPING } from "../health/mlx-lm-model-types";
 
 /**
  * What mlx-lm's model classes (mlx-lm 0.32.2, `mlx_lm/models/*.py`) decide
@@ -7,6 +8,8 @@ import { WhetError } from "../errors";
  * `cast_predicate` keeps in their dtype, and which modules hold a bare weight
  * array (no `to_quantized`, so never quantized). Types whose classes carry
  * rules not mirrored here are refused rather than converted differently.
+ * Tables are keyed by the mlx-lm module whose classes load the model (see
+ * `mlxLmClassType`), not by config.json's model_type.
  */
 export interface ModelRules {
   /** Module paths matched by these get `{"group_size": 64, "bits": 8}` (a `quant_predicate` dict). */
@@ -35,6 +38,7 @@ const EIGHT_BIT: Record<string, ModelRules["eightBit"]> = {
   jamba: [endsWith("router")],
   granite: [endsWith("self_attn.o_proj", "mlp.down_proj"), (p) => p === "lm_head"],
   granitemoe: [endsWith("block_sparse_moe.router.layer", "self_attn.o_proj", "mlp.down_proj"), (p) => p === "lm_head"],
+  longcat_flash: [endsWith("classifier")],
 };
 
 const KEEP_DTYPE: Record<string, string[]> = {
@@ -52,6 +56,7 @@ const KEEP_DTYPE: Record<string, string[]> = {
   longcat_flash: ["e_score_correction_bias"],
   mimo_v2_flash: ["e_score_correction_bias"],
   minimax: ["e_score_correction_bias"],
+  nemotron_h: ["e_score_correction_bias", "A_log"],
 };
 
 const BARE_WEIGHTS: Record<string, string[]> = {
@@ -115,14 +120,33 @@ const TOWER_TENSOR_PARTS = [
   "image_newline",
 ];
 
-export function modelRules(modelType: string): ModelRules {
-  return { eightBit: EIGHT_BIT[modelType] ?? [], keepDtype: KEEP_DTYPE[modelType] ?? [], bareWeights: BARE_WEIGHTS[modelType] ?? [] };
+/** Modules that load another module's Model class (solar_open) or a subclass with its parameters and predicates (glm_moe_dsa). */
+const CLASS_ALIASES: Record<string, string> = { solar_open: "glm4_moe", glm_moe_dsa: "deepseek_v32" };
+
+/**
+ * The mlx-lm module whose classes, and so whose rules, load a model_type:
+ * mlx-lm's MODEL_REMAPPING first (kimi_k2 is deepseek_v3, minimax_m2 is
+ * minimax), then modules that reuse another's Model.
+ */
+export function mlxLmClassType(modelType: string): string {
+  const remapped = MLX_LM_MODEL_REMAPPING[modelType] ?? modelType;
+  return CLASS_ALIASES[remapped] ?? remapped;
 }
+
+export function modelRules(modelType: string): ModelRules {
+  const type = mlxLmClassType(modelType);
+  return { eightBit: EIGHT_BIT[type] ?? [], keepDtype: KEEP_DTYPE[type] ?? [], bareWeights: BARE_WEIGHTS[type] ?? [] };
+}
+
+/** Hugging Face's one-module-per-expert tensors, which mlx-lm's `sanitize` stacks into `switch_mlp` as it loads. */
+const PER_EXPERT = /(^|\.)experts\.\d+\./;
 
 /**
  * Refuses, before anything is written, a model whose weights Whetstone would
- * not convert the way mlx-lm does: vision or audio towers, or a model type
- * with rules not mirrored here.
+ * not convert the way mlx-lm does: vision or audio towers, a model type with
+ * rules not mirrored here, or experts stored one by one (Whetstone does not
+ * run mlx-lm's `sanitize`, so it would quantize each expert on its own and
+ * write a model mlx-lm cannot load).
  */
 export function assertConvertible(params: { modelType: string | undefined; config: Record<string, unknown>; tensorNames: readonly string[] }): void {
   const { modelType, config, tensorNames } = params;
@@ -146,12 +170,23 @@ export function assertConvertible(params: { modelType: string | undefined; confi
       "Add the model_type of the original model to config.json (see `whet health`), then convert again.",
     );
   }
-  if (NOT_MIRRORED.has(modelType)) {
+  const classType = mlxLmClassType(modelType);
+  if (NOT_MIRRORED.has(classType)) {
     throw new WhetError(
       "model_type_unsupported",
-      `Whetstone does not yet reproduce mlx-lm's quantization rules for model_type '${modelType}'`,
+      `Whetstone does not yet reproduce mlx-lm's quantization rules for model_type '${modelType}'${classType === modelType ? "" : ` (mlx-lm loads it as '${classType}')`}`,
       `Its mlx-lm class quantizes some layers by its own rules; use \`mlx_lm.convert --quantize\` for this model.`,
       { model_type: modelType },
+    );
+  }
+  // dbrx alone keeps a list of expert modules, so its MLX layout has per-expert names.
+  const perExpert = classType === "dbrx" ? undefined : tensorNames.find((n) => PER_EXPERT.test(n));
+  if (perExpert !== undefined) {
+    throw new WhetError(
+      "source_layout_unsupported",
+      `The source stores its experts one by one (tensor '${perExpert}'), as Hugging Face checkpoints do: mlx-lm stacks them into switch_mlp as it loads, which Whetstone does not reproduce`,
+      "Quantize this checkpoint with `mlx_lm.convert --quantize`, or let Whetstone quantize its MLX conversion (`mlx_lm.convert` without --quantize, or an mlx-community upload).",
+      { model_type: modelType, evidence: perExpert },
     );
   }
 }
