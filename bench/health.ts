@@ -3,7 +3,8 @@
  * .peers/mlx-knife over the project venv), on a generated model of 8 shards and
  * more than 2,000 tensors; plus health over a cache of 200 models.
  *   npm run bench:health
- * Prints medians, ratios and bytes read; both sides are timed in-process.
+ * Prints medians, ratios and bytes read; both sides are timed in-process, and
+ * as whole commands (interpreter start included).
  */
 import { mkdir, readFile, readdir, rm, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -17,6 +18,8 @@ import { readSafetensorsHeader } from "../lib/safetensors/read-header";
 
 const ROOT = join(process.cwd(), ".tmp", "bench-health");
 const RUNS = 7;
+/** mlx-knife with its convert command enabled, and both tools kept off the real caches. */
+const PEER_ENV = { MLXK2_ENABLE_ALPHA_FEATURES: "1", HF_HOME: join(ROOT, "hf"), HF_HUB_OFFLINE: "1", WHET_HOME: join(ROOT, "whet-home") };
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -41,10 +44,23 @@ async function timeIt(run: (i: number) => Promise<unknown>): Promise<{ median: n
   return { median: median(times), read };
 }
 
+/** Median wall time of a whole command run RUNS times; `command(i)` gives the program and arguments of run i. */
+async function timeCommand(command: (i: number) => readonly [string, readonly string[]]): Promise<number> {
+  const { projectRoot } = loadConfig();
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const [file, args] = command(i);
+    const start = performance.now();
+    await execa(file, args, { env: { ...PEER_ENV, PYTHONPATH: join(projectRoot, ".peers", "mlx-knife") }, reject: false });
+    times.push((performance.now() - start) / 1000);
+  }
+  return median(times);
+}
+
 async function mlxKnife(args: string[]): Promise<{ median_s: number; read_bytes: number }> {
   const { python, projectRoot } = loadConfig();
   const { stdout } = await execa(python, [join(projectRoot, "python", "bench_mlx_knife.py"), ...args], {
-    env: { PYTHONPATH: join(projectRoot, ".peers", "mlx-knife"), MLXK2_ENABLE_ALPHA_FEATURES: "1", HF_HOME: join(ROOT, "hf"), HF_HUB_OFFLINE: "1" },
+    env: { ...PEER_ENV, PYTHONPATH: join(projectRoot, ".peers", "mlx-knife") },
   });
   return JSON.parse(stdout.trim().split("\n").at(-1) as string) as { median_s: number; read_bytes: number };
 }
@@ -68,6 +84,8 @@ async function buildCache(hubCache: string, model: string, count: number): Promi
 }
 
 async function main(): Promise<void> {
+  // `whet` runs from its bundle only while the bundle is newer than the sources (else through tsx): build it now.
+  await execa("node", [join(loadConfig().projectRoot, "scripts", "build-cli.mjs")], { cwd: loadConfig().projectRoot });
   await rm(ROOT, { recursive: true, force: true });
   const model = join(ROOT, "model");
   // 223 layers × 9 tensors + 3 = 2,010 tensors in 8 shards, with the index naming a stale layout.
@@ -89,6 +107,15 @@ async function main(): Promise<void> {
   );
   const peerRepair = await mlxKnife(["repair", model, join(ROOT, "mlxk-fixed"), String(RUNS)]);
 
+  // Whole commands as a user runs them (interpreter start included): both CLIs, same model.
+  const whetCli = (args: string[]) => ["node", [join(loadConfig().projectRoot, "bin", "whet.mjs"), ...args, "--json"]] as const;
+  const mlxkCli = (args: string[]) => [loadConfig().python, ["-m", "mlxk2.cli", ...args, "--json"]] as const;
+  const cliHealth = { whet: await timeCommand(() => whetCli(["health", model])), mlxk: await timeCommand(() => mlxkCli(["health", model])) };
+  const cliRepair = {
+    whet: await timeCommand((i) => whetCli(["convert", model, join(ROOT, `whet-cli-${i}`), "--repair-index"])),
+    mlxk: await timeCommand((i) => mlxkCli(["convert", model, join(ROOT, `mlxk-cli-${i}`), "--repair-index"])),
+  };
+
   const cacheModel = join(ROOT, "small");
   await makeModel({ dir: cacheModel, shards: 2 });
   const hubCache = join(ROOT, "cache", "hub");
@@ -100,6 +127,9 @@ async function main(): Promise<void> {
   console.log(`health        whet ${ms(whetHealth.median)}   mlx-knife ${ms(peerHealth.median_s)}   speed-up ${(peerHealth.median_s / whetHealth.median).toFixed(2)}x (target >= 10x; mlx-knife reads no safetensors header)`);
   console.log(`  bytes read: whet ${report.bytesRead} (of which safetensors ${headerBytes}, = header bytes), syscall rchar ${whetHealth.read}; mlx-knife rchar ${peerHealth.read_bytes}`);
   console.log(`repair-index  whet ${ms(whetRepair.median)}   mlx-knife ${ms(peerRepair.median_s)}   speed-up ${(peerRepair.median_s / whetRepair.median).toFixed(2)}x (target >= 10x)`);
+  console.log(`whole commands (process start to exit):`);
+  console.log(`  whet health ${ms(cliHealth.whet)}   mlxk health ${ms(cliHealth.mlxk)}   speed-up ${(cliHealth.mlxk / cliHealth.whet).toFixed(2)}x`);
+  console.log(`  whet convert --repair-index ${ms(cliRepair.whet)}   mlxk convert --repair-index ${ms(cliRepair.mlxk)}   speed-up ${(cliRepair.mlxk / cliRepair.whet).toFixed(2)}x`);
   console.log(`health of a 200-model cache (list with full health): ${ms(cacheHealth.median)} (target < 1 s)`);
 }
 

@@ -9,6 +9,7 @@
  *   npm run bench:quantize            (source kept in .tmp/bench between runs)
  */
 import { execFileSync, spawnSync } from "node:child_process";
+import { execa } from "execa";
 import { writeFileSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { availableParallelism, cpus, totalmem } from "node:os";
@@ -111,6 +112,8 @@ async function runOnce(label: string, cold: boolean, bytes: number) {
 }
 
 async function main() {
+  // `whet` runs from its bundle only while the bundle is newer than the sources (else through tsx): build it now.
+  await execa("node", [join(root, "scripts", "build-cli.mjs")], { cwd: root });
   console.log(`machine: ${cpus()[0]?.model ?? "?"}, ${availableParallelism()} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`);
   const started = Date.now();
   const { bytes, reused } = await generateBenchSource(source);
