@@ -195,14 +195,15 @@
                 (then (return (i32.add (i32.mul (local.get $g) (local.get $gs)) (local.get $i)))))
               (local.set $i (i32.add (local.get $i) (i32.const 1)))
               (br $find))))
-        (local.set $wmin
-          (f32.min
-            (f32.min (f32x4.extract_lane 0 (local.get $vmin)) (f32x4.extract_lane 1 (local.get $vmin)))
-            (f32.min (f32x4.extract_lane 2 (local.get $vmin)) (f32x4.extract_lane 3 (local.get $vmin)))))
-        (local.set $wmax
-          (f32.max
-            (f32.max (f32x4.extract_lane 0 (local.get $vmax)) (f32x4.extract_lane 1 (local.get $vmax)))
-            (f32.max (f32x4.extract_lane 2 (local.get $vmax)) (f32x4.extract_lane 3 (local.get $vmax)))))
+        ;; Across the lanes with SIMD min/max too: scalar f32.min/f32.max compile to
+        ;; compare-and-branch (for NaN and signed zeros), and on real weights those
+        ;; branches go either way at random, costing more than the rest of the group.
+        (local.set $vmin (f32x4.pmin (local.get $vmin) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $vmin) (local.get $vmin))))
+        (local.set $vmin (f32x4.pmin (local.get $vmin) (i8x16.shuffle 4 5 6 7 0 1 2 3 12 13 14 15 8 9 10 11 (local.get $vmin) (local.get $vmin))))
+        (local.set $vmax (f32x4.pmax (local.get $vmax) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $vmax) (local.get $vmax))))
+        (local.set $vmax (f32x4.pmax (local.get $vmax) (i8x16.shuffle 4 5 6 7 0 1 2 3 12 13 14 15 8 9 10 11 (local.get $vmax) (local.get $vmax))))
+        (local.set $wmin (f32x4.extract_lane 0 (local.get $vmin)))
+        (local.set $wmax (f32x4.extract_lane 0 (local.get $vmax)))
 
         ;; Scale and bias, exactly as MLX: the edge of larger magnitude is the bias.
         (local.set $side (f32.gt (f32.abs (local.get $wmin)) (f32.abs (local.get $wmax))))
@@ -210,7 +211,7 @@
           (f32.max
             (f32.div (f32.sub (local.get $wmax) (local.get $wmin)) (local.get $nbins))
             (f32.const 1e-7)))
-        (if (i32.eqz (local.get $side)) (then (local.set $scale (f32.neg (local.get $scale)))))
+        (local.set $scale (select (local.get $scale) (f32.neg (local.get $scale)) (local.get $side)))
         (local.set $edge (select (local.get $wmin) (local.get $wmax) (local.get $side)))
         (local.set $q0 (f32.div (local.get $edge) (local.get $scale)))
         (local.set $q0
@@ -302,12 +303,10 @@
           (then
             (local.set $se (f64.add (local.get $se) (call $sum4 (local.get $se4))))
             (local.set $ss (f64.add (local.get $ss) (call $sum4 (local.get $ss4))))
-            (local.set $mx
-              (f64.max (local.get $mx)
-                (f64.promote_f32
-                  (f32.max
-                    (f32.max (f32x4.extract_lane 0 (local.get $mx4)) (f32x4.extract_lane 1 (local.get $mx4)))
-                    (f32.max (f32x4.extract_lane 2 (local.get $mx4)) (f32x4.extract_lane 3 (local.get $mx4)))))))))
+            (local.set $mx4 (f32x4.pmax (local.get $mx4) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $mx4) (local.get $mx4))))
+            (local.set $mx4 (f32x4.pmax (local.get $mx4) (i8x16.shuffle 4 5 6 7 0 1 2 3 12 13 14 15 8 9 10 11 (local.get $mx4) (local.get $mx4))))
+            ;; The running maximum rarely changes: a well-predicted branch.
+            (local.set $mx (f64.max (local.get $mx) (f64.promote_f32 (f32x4.extract_lane 0 (local.get $mx4)))))))
 
         (call $pack (local.get $codes) (local.get $gs) (local.get $bits)
           (i32.add (local.get $out) (i32.shl (i32.mul (local.get $g) (local.get $wordsPerGroup)) (i32.const 2))))
