@@ -57,7 +57,6 @@ export async function runWeightJobs(jobs: readonly WeightJob[], options: PoolOpt
   if (options.signal?.aborted) throw cancelled();
   const stopFlag = new Int32Array(new SharedArrayBuffer(4));
   const workers: Worker[] = [];
-  let next = 0;
   let finished = 0;
   let failure: WhetError | null = null;
   let stopping = false;
@@ -74,12 +73,25 @@ export async function runWeightJobs(jobs: readonly WeightJob[], options: PoolOpt
     };
     const onAbort = () => stop(cancelled());
     options.signal?.addEventListener("abort", onAbort);
-    const feed = (worker: Worker) => {
-      const job = jobs[next];
-      if (job === undefined) return;
-      worker.postMessage({ type: "job", id: next++, job } satisfies WorkerRequest);
+    // Each worker walks its own contiguous run of jobs, so it reads its part of the
+    // sources front to back and the kernel's read-ahead keeps ahead of it; one whose
+    // run is done takes jobs from the end of the longest run left.
+    const runs = Array.from({ length: count }, (_, i) => ({
+      next: Math.floor((i * jobs.length) / count),
+      end: Math.floor(((i + 1) * jobs.length) / count),
+    }));
+    const feed = (worker: Worker, index: number) => {
+      const own = runs[index] as { next: number; end: number };
+      let id: number;
+      if (own.next < own.end) id = own.next++;
+      else {
+        const longest = runs.reduce((a, b) => (b.end - b.next > a.end - a.next ? b : a));
+        if (longest.next >= longest.end) return;
+        id = --longest.end;
+      }
+      worker.postMessage({ type: "job", id, job: jobs[id] as WeightJob } satisfies WorkerRequest);
     };
-    for (let i = 0; i < Math.min(count, jobs.length); i++) {
+    for (let index = 0; index < Math.min(count, jobs.length); index++) {
       const worker = new Worker(options.workerScript, { workerData: { stop: stopFlag } });
       workers.push(worker);
       alive++;
@@ -92,7 +104,7 @@ export async function runWeightJobs(jobs: readonly WeightJob[], options: PoolOpt
         options.onDone(jobs[reply.id] as WeightJob, reply.sums);
         finished++;
         if (finished === jobs.length) stop(null);
-        else feed(worker);
+        else feed(worker, index);
       });
       worker.on("error", (error) =>
         stop(new WhetError("worker_failed", `A conversion worker failed: ${error.message}`, "This is a bug in Whetstone; please report it with the command you ran.")),
@@ -101,7 +113,7 @@ export async function runWeightJobs(jobs: readonly WeightJob[], options: PoolOpt
         if (code !== 0 && !stopping) stop(new WhetError("worker_failed", `A conversion worker exited with code ${code}`, "Out of memory? Try again with fewer workers."));
         if (--alive === 0) resolveAll();
       });
-      feed(worker);
+      feed(worker, index);
     }
   });
   await exited;
