@@ -1,11 +1,13 @@
 import type { Finding } from "../health/finding";
-import { tokenId, tokenIds, tokenString, turnEndTokens } from "../health/token-fields";
+import { chatTemplateOf, tokenId, tokenIds, tokenString, turnEndTokens } from "../health/token-fields";
 
 export interface ConfigFiles {
   config: Record<string, unknown>;
   generationConfig: Record<string, unknown> | null;
   tokenizerConfig: Record<string, unknown> | null;
   tokenizer: Record<string, unknown> | null;
+  /** The template of chat_template.jinja / chat_template.json, if the model has one. */
+  chatTemplateFile: string | null;
 }
 
 export interface ConfigFix {
@@ -56,7 +58,7 @@ export function fixConfig(files: ConfigFiles, findings: readonly Finding[]): Con
   }
   // mlx-examples #737: the token that ends a chat turn must stop generation.
   if (has("eos-token-mismatch") && files.tokenizer && files.tokenizerConfig) {
-    const template = String(files.tokenizerConfig.chat_template ?? "");
+    const template = chatTemplateOf(files.tokenizerConfig, files.chatTemplateFile) ?? "";
     const turnEnds = turnEndTokens(files.tokenizer, template).map((t) => t.id);
     const current = [...new Set([...tokenIds(config.eos_token_id), ...tokenIds(generationConfig?.eos_token_id)])];
     const merged = [...new Set([...current, ...turnEnds])];

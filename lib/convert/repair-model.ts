@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { WhetError } from "../errors";
 import { checkModel, type HealthReport } from "../health/check-model";
+import { readChatTemplateFile } from "../health/inspect-folder";
 import type { Finding, RepairMode } from "../health/finding";
 import { readNpz, type NpzEntry } from "../npz/read-npz";
 import { INDEX_FILE } from "../safetensors/index-file";
@@ -183,6 +184,7 @@ export async function repairModel(params: RepairParams): Promise<RepairResult> {
             generationConfig,
             tokenizerConfig: await readJsonObject(join(paths.target, "tokenizer_config.json")),
             tokenizer: await readJsonObject(join(paths.target, "tokenizer.json")),
+            chatTemplateFile: (await readChatTemplateFile(paths.target)).template,
           },
           before.findings,
         );

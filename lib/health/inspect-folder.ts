@@ -112,7 +112,8 @@ async function isLfsPointer(path: string, size: number): Promise<{ pointer: bool
   }
 }
 
-async function readChatTemplateFile(dir: string): Promise<{ template: string | null; bytes: number }> {
+/** The template of chat_template.jinja, else chat_template.json, and the bytes read. */
+export async function readChatTemplateFile(dir: string): Promise<{ template: string | null; bytes: number }> {
   const jinja = await readFile(join(dir, "chat_template.jinja"), "utf8").catch(() => null);
   if (jinja !== null) return { template: jinja, bytes: Buffer.byteLength(jinja) };
   const json = await readJsonFile(join(dir, "chat_template.json"));

@@ -24,6 +24,21 @@ export function tokenId(tokenizer: Record<string, unknown>, token: string): numb
   return typeof id === "number" ? id : null;
 }
 
+/**
+ * The chat template chat front ends use: tokenizer_config.json's `chat_template`
+ * (a string, or named templates `[{name, template}]` where "default" wins), else the
+ * one in chat_template.jinja / chat_template.json.
+ */
+export function chatTemplateOf(tokenizerConfig: Record<string, unknown> | null, templateFile: string | null): string | null {
+  const value = tokenizerConfig?.chat_template;
+  if (typeof value === "string" && value.trim() !== "") return value;
+  if (Array.isArray(value)) {
+    const named = value.find((t: { name?: string }) => t?.name === "default") ?? value[0];
+    if (typeof named?.template === "string") return named.template;
+  }
+  return templateFile;
+}
+
 const END_OF_TURN = /^<\|?(im_end|eot_id|end_of_turn|end|eot|endoftext)\|?>$|^<end_of_turn>$|^<\/s>$/;
 
 /** Special tokens the chat template uses that close a turn (`<|im_end|>`, `<|eot_id|>`, ...). */

@@ -105,9 +105,10 @@ async function* walk(root: string, excludes: readonly string[]): AsyncGenerator<
   }
 }
 
-export function aggregateHash(fileIndex: readonly FileIndexEntry[]): string {
+/** `fileIndex` in path order (code points), as computeContentHash keeps it. */
+function aggregateHash(fileIndex: readonly FileIndexEntry[]): string {
   const hash = createHash("sha256");
-  for (const entry of [...fileIndex].sort((a, b) => byCodePoint(a.path, b.path))) {
+  for (const entry of fileIndex) {
     hash.update(entry.path, "utf8").update("\0").update(entry.sha, "ascii");
   }
   return `sha256:${hash.digest("hex")}`;

@@ -1,22 +1,9 @@
 import { Template } from "@huggingface/jinja";
 import type { FolderFacts } from "../inspect-folder";
-import { tokenString } from "../token-fields";
+import { chatTemplateOf, tokenString } from "../token-fields";
 import type { Rule } from "./rule";
 
 const INSTRUCT_NAME = /instruct|chat|(^|[-_/])it($|[-_])/i;
-
-function templateOf(facts: FolderFacts): string | null {
-  if (facts.tokenizerConfig.state === "ok") {
-    const value = facts.tokenizerConfig.value.chat_template;
-    if (typeof value === "string" && value.trim() !== "") return value;
-    // Some repos store several named templates: [{name, template}].
-    if (Array.isArray(value)) {
-      const named = value.find((t: { name?: string }) => t?.name === "default") ?? value[0];
-      if (typeof named?.template === "string") return named.template;
-    }
-  }
-  return facts.chatTemplateFile;
-}
 
 /** Renders the template the way chat front ends call it; returns the error text, or null when it renders. */
 function renderError(source: string, facts: FolderFacts): string | null {
@@ -50,7 +37,7 @@ function renderError(source: string, facts: FolderFacts): string | null {
 /** ADR-018 B3: an instruct model needs a chat template, and the template must render a conversation. */
 export const chatTemplate: Rule = (facts) => {
   if (facts.tokenizerConfig.state !== "ok" && facts.chatTemplateFile === null) return [];
-  const source = templateOf(facts);
+  const source = chatTemplateOf(facts.tokenizerConfig.state === "ok" ? facts.tokenizerConfig.value : null, facts.chatTemplateFile);
   if (source === null) {
     if (!INSTRUCT_NAME.test(facts.name)) return [];
     return [

@@ -1,4 +1,4 @@
-import { tokenId, tokenIds, turnEndTokens } from "../token-fields";
+import { chatTemplateOf, tokenId, tokenIds, turnEndTokens } from "../token-fields";
 import type { Rule } from "./rule";
 import { repairCommand } from "./rule";
 
@@ -8,8 +8,9 @@ import { repairCommand } from "./rule";
  */
 export const eosConsistency: Rule = (facts) => {
   if (facts.config.state !== "ok" || facts.tokenizer.state !== "ok" || facts.tokenizerConfig.state !== "ok") return [];
-  const template = facts.tokenizerConfig.value.chat_template ?? facts.chatTemplateFile;
-  if (typeof template !== "string") return [];
+  if (facts.config.value.eos_token_id === null) return []; // eos-token-id-null covers it
+  const template = chatTemplateOf(facts.tokenizerConfig.value, facts.chatTemplateFile);
+  if (template === null) return [];
   const tokenizer = facts.tokenizer.value;
   const stops = new Set([
     ...tokenIds(facts.config.value.eos_token_id),
@@ -18,7 +19,6 @@ export const eosConsistency: Rule = (facts) => {
   const eos = facts.tokenizerConfig.value.eos_token;
   const eosId = typeof eos === "string" ? tokenId(tokenizer, eos) : null;
   if (eosId !== null) stops.add(eosId);
-  if (facts.config.value.eos_token_id === null) return []; // eos-token-id-null covers it
   const turnEnds = turnEndTokens(tokenizer, template).filter((t) => !stops.has(t.id));
   if (turnEnds.length === 0) return [];
   const names = turnEnds.map((t) => String(t.content));

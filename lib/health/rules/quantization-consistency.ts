@@ -17,7 +17,7 @@ function quantParams(value: unknown): QuantParams | null {
 }
 
 /** MLX's own quantization entry: `quantization`, else an HF-style copy without a foreign `quant_method`. */
-export function mlxQuantization(config: Record<string, unknown>): Record<string, unknown> | null {
+function mlxQuantization(config: Record<string, unknown>): Record<string, unknown> | null {
   const direct = config.quantization;
   if (typeof direct === "object" && direct !== null) return direct as Record<string, unknown>;
   const hf = config.quantization_config as Record<string, unknown> | undefined;

@@ -1,10 +1,10 @@
 import type { Rule } from "./rule";
 
 /** Model types whose tokenizer.json files from transformers 4.39–4.57 carry the broken pre-tokenizer regex. */
-export const MISTRAL_FAMILY = ["mistral", "mistral3", "voxtral", "ministral", "pixtral"];
+const MISTRAL_FAMILY = ["mistral", "mistral3", "voxtral", "ministral", "pixtral"];
 
 /** The pre-tokenizer split Mistral's Tekken tokenizers need (transformers' `fix_mistral_regex`). */
-export const MISTRAL_REGEX =
+const MISTRAL_REGEX =
   "[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]*[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]+|[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]+[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]*|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n/]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
 
 function splitPattern(preTokenizer: unknown): string | null {
@@ -17,8 +17,8 @@ function splitPattern(preTokenizer: unknown): string | null {
 
 /** "4.57.2" → [4, 57, 2]; anything unparsable → null. */
 function versionOf(value: unknown): number[] | null {
-  if (typeof value !== "string" || !/^\d+(\.\d+)*/.test(value)) return null;
-  return (value.match(/^\d+(\.\d+)*/)?.[0] ?? "").split(".").map(Number);
+  const digits = typeof value === "string" ? /^\d+(\.\d+)*/.exec(value) : null;
+  return digits ? digits[0].split(".").map(Number) : null;
 }
 
 function before(a: number[], b: number[]): boolean {

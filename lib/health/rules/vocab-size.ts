@@ -3,7 +3,7 @@ import type { Rule } from "./rule";
 import { tensorTable } from "./tensor-table";
 
 /** Highest token id the tokenizer can produce, plus one. */
-export function tokenizerSize(tokenizer: Record<string, unknown>): number | null {
+function tokenizerSize(tokenizer: Record<string, unknown>): number | null {
   const model = tokenizer.model as { vocab?: unknown } | undefined;
   let max = -1;
   if (model?.vocab && typeof model.vocab === "object" && !Array.isArray(model.vocab)) {
