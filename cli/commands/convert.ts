@@ -1,27 +1,23 @@
 import { stat } from "node:fs/promises";
-import { WhetError } from "../../lib/errors";
 import { resolveModel } from "../../lib/models/resolve-model";
 import { UsageError, type Command } from "../command";
 import type { ConvertMode } from "../convert/convert-mode";
 import { repairMode } from "../convert/repair-mode";
-import { dequantizeMode } from "../convert/dequantize-mode";
-import { dtypeMode } from "../convert/dtype-mode";
-import { quantizeMode } from "../convert/quantize-mode";
+import { weightConvertMode } from "../convert/weight-mode";
 import { workspacePath } from "../paths";
 
 const MODES = ["repair-index", "quantize", "dequantize", "dtype", "repair-weights", "repair-config", "add-preprocessor-config", "repair-all"] as const;
 type ModeName = (typeof MODES)[number];
 
-/** The modes this version implements; the others answer "not implemented yet". */
-const HANDLERS: Partial<Record<ModeName, ConvertMode>> = {
+const HANDLERS: Record<ModeName, ConvertMode> = {
   "repair-index": repairMode("repair-index"),
   "repair-weights": repairMode("repair-weights"),
   "repair-config": repairMode("repair-config"),
   "add-preprocessor-config": repairMode("add-preprocessor-config"),
   "repair-all": repairMode("repair-all"),
-  quantize: quantizeMode,
-  dequantize: dequantizeMode,
-  dtype: dtypeMode,
+  quantize: weightConvertMode("quantize"),
+  dequantize: weightConvertMode("dequantize"),
+  dtype: weightConvertMode("dtype"),
 };
 
 /** Which mode the flags ask for: `--dtype` alone is a mode, with another mode it is an option. */
@@ -57,9 +53,6 @@ export const convertCommand: Command = {
     if (!sourceArg || !targetArg) throw new UsageError("convert needs SOURCE and TARGET");
     const mode = chosenMode(values);
     const handler = HANDLERS[mode];
-    if (!handler) {
-      throw new WhetError("not_implemented", `convert --${mode} is not implemented yet`, `Available: ${Object.keys(HANDLERS).map((m) => `--${m}`).join(", ")}.`);
-    }
     // A folder that exists is the source as given; anything else is a model name (workspace or cache).
     const isFolder = (await stat(sourceArg).catch(() => null))?.isDirectory() === true;
     const source = isFolder ? sourceArg : (await resolveModel(sourceArg, { hubCache: config.hubCache, workspaceRoot: config.workspaceRoot })).path;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { WeightMode } from "../../lib/convert/weight-plan";
-import { bitsSchema, DEFAULT_GROUP_SIZE, dtypeSchema, groupSizeSchema, recipeSchema } from "../../lib/quantize/quant-options";
+import { bitsSchema, DEFAULT_BITS, DEFAULT_GROUP_SIZE, dtypeSchema, groupSizeSchema, recipeSchema } from "../../lib/quantize/quant-options";
 import { UsageError } from "../command";
 
 type Values = Record<string, string | boolean | undefined>;
@@ -27,7 +27,7 @@ export function weightMode(mode: WeightMode["mode"], values: Values): WeightMode
   }
   if (mode === "dequantize") return { mode, ...(dtype ? { dtype } : {}) };
   const rawBits = typeof values.quantize === "string" ? values.quantize : values["q-bits"];
-  const bits = parse(bitsSchema, rawBits ?? 4, "quantize");
+  const bits = parse(bitsSchema, rawBits ?? DEFAULT_BITS, "quantize");
   const groupSizeGiven = optional(groupSizeSchema, values["q-group-size"], "q-group-size") ?? null;
   const recipe = optional(recipeSchema, values["mixed-recipe"], "mixed-recipe");
   return { mode, bits, groupSize: groupSizeGiven ?? DEFAULT_GROUP_SIZE, groupSizeGiven, ...(recipe ? { recipe } : {}), ...(dtype ? { dtype } : {}) };

@@ -170,11 +170,3 @@ export function formatPyJson(value: PyValue, indent = 4, level = 0): string {
   const entries = [...value].map(([k, v]) => `${inner}${pythonString(k)}: ${formatPyJson(v, indent, level + 1)}`);
   return `{\n${entries.join(",\n")}\n${outer}}`;
 }
-
-/** Plain JavaScript view of a PyValue (numbers as numbers), for reading fields. */
-export function toPlain(value: PyValue): unknown {
-  if (value instanceof PyNumber) return value.value;
-  if (Array.isArray(value)) return value.map(toPlain);
-  if (value instanceof Map) return Object.fromEntries([...value].map(([k, v]) => [k, toPlain(v)]));
-  return value;
-}

@@ -8,6 +8,10 @@ import { createWasmQuantizer, type WasmQuantizer } from "../quantize/wasm-quanti
 import { BYTES_PER_ELEMENT, decodeFloats, encodeFloats, roundArrayToDtype, type FloatTensorDtype } from "../tensor/float-arrays";
 import type { Location, QuantizedSource, WeightJob } from "./weight-jobs";
 
+/** The error a cancelled conversion ends with, in the workers and in the pool alike. */
+export const conversionCancelled = () =>
+  new WhetError("cancelled", "Conversion cancelled", "Nothing was kept: the target folder was removed. Start again when you are ready.");
+
 /**
  * Values per read: 64 Ki, so a chunk's float32 input (256 KiB) and its raw
  * bytes stay in a core's L2 cache between the read, the widening and the
@@ -43,7 +47,7 @@ export function createJobContext(stop?: Int32Array): JobContext {
     },
     checkpoint() {
       if (stop && Atomics.load(stop, 0) !== 0) {
-        throw new WhetError("cancelled", "Conversion cancelled", "Nothing was kept: the target folder was removed. Start again when you are ready.");
+        throw conversionCancelled();
       }
     },
     quantizer: () => (quantizer ??= createWasmQuantizer(CHUNK)),

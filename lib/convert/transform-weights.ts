@@ -117,7 +117,8 @@ export async function transformWeights(params: TransformParams): Promise<Transfo
       }
     }
     const jobs = weightJobs(plan.tasks, (name) => where.get(name) as Location);
-    const remaining = plan.tasks.map((_, i) => jobs.filter((j) => j.task === i).length);
+    const remaining = plan.tasks.map(() => 0);
+    for (const job of jobs) remaining[job.task] = (remaining[job.task] as number) + 1;
     const sums = plan.tasks.map(() => emptyErrorSums());
     let bytesDone = 0;
     let tensorsDone = 0;

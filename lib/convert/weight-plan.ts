@@ -39,7 +39,6 @@ export type WeightTask =
   | { kind: "dequantize"; module: string; source: QuantizedModule; output: OutputTensor & { dtype: FloatTensorDtype } };
 
 export interface WeightPlan {
-  modelType: string;
   tasks: WeightTask[];
   outputs: OutputTensor[];
   shards: ShardPlan<OutputTensor>[];
@@ -51,7 +50,6 @@ export interface WeightPlan {
   quantization: { global: { group_size: number; bits: number; mode: "affine" }; layers: [string, LayerChoice][] } | null;
   /** The dtype every float tensor was cast to, if any (`--dtype` or config's torch_dtype, as mlx-lm decides). */
   castTo: ModelDtype | null;
-  sourceQuantized: QuantizedModule[];
   /** Modules mlx-lm would quantize but whose last dimension the group size does not divide. */
   notDivisible: string[];
   warnings: string[];
@@ -201,7 +199,6 @@ export function planWeights(params: { tensors: ReadonlyMap<string, SourceTensor>
   for (const q of quantizedModules) if (options.mode === "dtype") bitsOf.set(q.path, q.bits);
   const sourceBytes = tasks.reduce((n, t) => n + taskSourceBytes(t), 0);
   return {
-    modelType: modelType as string,
     tasks,
     outputs,
     shards: makeShards(outputs),
@@ -216,7 +213,6 @@ export function planWeights(params: { tensors: ReadonlyMap<string, SourceTensor>
           }
         : null,
     castTo,
-    sourceQuantized: quantizedModules,
     notDivisible,
     warnings,
   };

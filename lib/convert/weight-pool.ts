@@ -4,7 +4,7 @@ import { setImmediate as yieldToLoop } from "node:timers/promises";
 import { Worker } from "node:worker_threads";
 import { WhetError } from "../errors";
 import type { ErrorSums } from "../quantize/quantization-error";
-import { createJobContext, runWeightJob } from "./run-weight-job";
+import { conversionCancelled, createJobContext, runWeightJob } from "./run-weight-job";
 import type { WeightJob } from "./weight-jobs";
 import type { WorkerReply, WorkerRequest } from "./weight-worker";
 
@@ -26,13 +26,11 @@ export function defaultWorkerCount(jobs: number): number {
   return Math.max(1, Math.min(availableParallelism(), jobs));
 }
 
-const cancelled = () => new WhetError("cancelled", "Conversion cancelled", "Nothing was kept: the target folder was removed. Start again when you are ready.");
-
 async function runInline(jobs: readonly WeightJob[], options: PoolOptions): Promise<void> {
   const ctx = createJobContext();
   try {
     for (const job of jobs) {
-      if (options.signal?.aborted) throw cancelled();
+      if (options.signal?.aborted) throw conversionCancelled();
       options.onDone(job, runWeightJob(job, ctx));
       ctx.close();
       await yieldToLoop();
@@ -54,7 +52,7 @@ async function runInline(jobs: readonly WeightJob[], options: PoolOptions): Prom
 export async function runWeightJobs(jobs: readonly WeightJob[], options: PoolOptions): Promise<void> {
   const count = options.workers ?? defaultWorkerCount(jobs.length);
   if (count === 0 || jobs.length === 0) return runInline(jobs, options);
-  if (options.signal?.aborted) throw cancelled();
+  if (options.signal?.aborted) throw conversionCancelled();
   const stopFlag = new Int32Array(new SharedArrayBuffer(4));
   const workers: Worker[] = [];
   let finished = 0;
@@ -71,7 +69,7 @@ export async function runWeightJobs(jobs: readonly WeightJob[], options: PoolOpt
       options.signal?.removeEventListener("abort", onAbort);
       for (const w of workers) w.postMessage({ type: "close" } satisfies WorkerRequest);
     };
-    const onAbort = () => stop(cancelled());
+    const onAbort = () => stop(conversionCancelled());
     options.signal?.addEventListener("abort", onAbort);
     // Each worker walks its own contiguous run of jobs, so it reads its part of the
     // sources front to back and the kernel's read-ahead keeps ahead of it; one whose

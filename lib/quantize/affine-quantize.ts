@@ -17,8 +17,6 @@ export interface QuantizeTarget {
   biases: Float32Array;
   /** Index of the first group to fill (its first word is group·groupSize·bits/32). */
   group: number;
-  /** Receives each group's codes, for error statistics. */
-  onGroup?: (offset: number, codes: Uint8Array, scale: number, bias: number) => void;
 }
 
 const EPS = Math.fround(1e-7);
@@ -56,7 +54,7 @@ export function affineQuantize(
   const codes = new Uint8Array(groupSize);
   const metal = kernel === "metal";
   const round = metal ? roundHalfAway : rint;
-  const { packed, scales, biases, onGroup } = target;
+  const { packed, scales, biases } = target;
 
   for (let g = 0; g < groups; g++) {
     const start = g * groupSize;
@@ -91,7 +89,6 @@ export function affineQuantize(
     packCodes(codes, 0, groupSize, bits, packed, at * wordsPerGroup);
     scales[at] = scale;
     biases[at] = bias;
-    onGroup?.(start, codes, scale, bias);
   }
   return -1;
 }

@@ -10,11 +10,6 @@
  * words, so groups never share a word.
  */
 
-/** Words that `count` codes of `bits` bits fill (count is a multiple of 32). */
-export function packedWords(count: number, bits: number): number {
-  return (count * bits) / 32;
-}
-
 /** Packs `count` codes from `codes[from..]` into `out` starting at word `at`. */
 export function packCodes(codes: Uint8Array, from: number, count: number, bits: number, out: Uint32Array, at: number): void {
   let word = 0;

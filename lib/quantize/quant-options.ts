@@ -9,8 +9,6 @@ export const MIXED_RECIPES = ["mixed_2_6", "mixed_3_4", "mixed_3_6", "mixed_4_6"
 /** The dtypes `mlx_lm.convert --dtype` accepts. */
 export const MODEL_DTYPES = ["float16", "bfloat16", "float32"] as const;
 
-export type QuantBits = (typeof QUANT_BITS)[number];
-export type GroupSize = (typeof GROUP_SIZES)[number];
 export type MixedRecipe = (typeof MIXED_RECIPES)[number];
 export type ModelDtype = (typeof MODEL_DTYPES)[number];
 
@@ -28,4 +26,3 @@ export const recipeSchema = z.enum(MIXED_RECIPES, { message: `recipe must be one
 export const dtypeSchema = z.enum(MODEL_DTYPES, { message: `dtype must be one of ${MODEL_DTYPES.join(", ")}` });
 
 export const TENSOR_DTYPE: Record<ModelDtype, FloatTensorDtype> = { float16: "F16", bfloat16: "BF16", float32: "F32" };
-export const DTYPE_NAME: Record<FloatTensorDtype, ModelDtype> = { F16: "float16", BF16: "bfloat16", F32: "float32" };

@@ -1,5 +1,3 @@
-import { roundArrayToDtype, roundToDtype, type FloatTensorDtype } from "../tensor/float-arrays";
-
 /** Running sums of one tensor's quantization error; merge slices with `mergeErrors`. */
 export interface ErrorSums {
   count: number;
@@ -33,42 +31,4 @@ export function errorStats(sums: ErrorSums): ErrorStats {
   const rmse = sums.count ? Math.sqrt(sums.squaredError / sums.count) : 0;
   const snrDb = sums.squaredError === 0 ? Infinity : 10 * Math.log10(sums.squaredSignal / sums.squaredError);
   return { rmse, maxAbsError: sums.maxAbsError, snrDb };
-}
-
-/**
- * An `onGroup` callback for `affineQuantize` that adds each group's error to
- * `sums`. The weights compared are exactly what `mx.dequantize` returns from
- * the stored tensors: scale and bias cast to the model dtype, then
- * T(T(q·scale) + bias).
- */
-export function errorCollector(
-  w: Float32Array,
-  groupSize: number,
-  dtype: FloatTensorDtype,
-  sums: ErrorSums,
-): (offset: number, codes: Uint8Array, scale: number, bias: number) => void {
-  const scratch = new Float32Array(groupSize);
-  return (offset, codes, scale, bias) => {
-    const s = roundToDtype(scale, dtype);
-    const b = roundToDtype(bias, dtype);
-    for (let i = 0; i < groupSize; i++) scratch[i] = (codes[i] as number) * s;
-    roundArrayToDtype(scratch, dtype);
-    for (let i = 0; i < groupSize; i++) scratch[i] = (scratch[i] as number) + b;
-    roundArrayToDtype(scratch, dtype);
-    let squaredError = 0;
-    let squaredSignal = 0;
-    let maxAbs = sums.maxAbsError;
-    for (let i = 0; i < groupSize; i++) {
-      const v = w[offset + i] as number;
-      const e = (scratch[i] as number) - v;
-      squaredError += e * e;
-      squaredSignal += v * v;
-      const a = e < 0 ? -e : e;
-      if (a > maxAbs) maxAbs = a;
-    }
-    sums.count += groupSize;
-    sums.squaredError += squaredError;
-    sums.squaredSignal += squaredSignal;
-    sums.maxAbsError = maxAbs;
-  };
 }

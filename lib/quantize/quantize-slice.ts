@@ -25,7 +25,6 @@ export interface QuantizeSliceParams {
   first: number;
   count: number;
   kernel?: QuantizeKernel;
-  stats?: boolean;
   /**
    * Fills `into` with `count` values from element `start`, already in
    * `sourceDtype` precision, instead of reading raw bytes through the IO
@@ -99,14 +98,14 @@ function addErrorsSlowly(q: WasmQuantizer, p: QuantizeSliceParams, count: number
  * Quantizes one slice of a tensor chunk by chunk through `q`, so memory stays
  * at the quantizer's working area however large the tensor. Writes the packed
  * weight, scales and biases (in the model dtype) through `io`; returns the
- * error sums when `stats` is on.
+ * error sums.
  */
 export function quantizeSlice(q: WasmQuantizer, p: QuantizeSliceParams, io: SliceIO): ErrorSums {
-  const { bits, groupSize, modelDtype, kernel = "cpu", stats = true } = p;
+  const { bits, groupSize, modelDtype, kernel = "cpu" } = p;
   const sums = emptyErrorSums();
   const chunk = Math.floor(q.capacity / groupSize) * groupSize;
   const outBytes = BYTES_PER_ELEMENT[modelDtype];
-  const statsMode = !stats || modelDtype === "F16" || kernel === "metal" ? "none" : modelDtype;
+  const statsMode = modelDtype === "F16" || kernel === "metal" ? "none" : modelDtype;
   for (let done = 0; done < p.count; done += chunk) {
     const count = Math.min(chunk, p.count - done);
     const start = p.first + done;
@@ -118,16 +117,14 @@ export function quantizeSlice(q: WasmQuantizer, p: QuantizeSliceParams, io: Slic
     io.write("weight", q.packed(count, bits), (start * bits) / 8);
     io.write("scales", encodeFloats(q.scales(groups), modelDtype), (start / groupSize) * outBytes);
     io.write("biases", encodeFloats(q.biases(groups), modelDtype), (start / groupSize) * outBytes);
-    if (stats) {
-      if (statsMode === "none") addErrorsSlowly(q, p, count, sums);
-      else {
-        const s = q.sums();
-        sums.squaredError += s.squaredError;
-        sums.squaredSignal += s.squaredSignal;
-        sums.maxAbsError = Math.max(sums.maxAbsError, s.maxAbsError);
-      }
-      sums.count += count;
+    if (statsMode === "none") addErrorsSlowly(q, p, count, sums);
+    else {
+      const s = q.sums();
+      sums.squaredError += s.squaredError;
+      sums.squaredSignal += s.squaredSignal;
+      sums.maxAbsError = Math.max(sums.maxAbsError, s.maxAbsError);
     }
+    sums.count += count;
   }
   return sums;
 }
