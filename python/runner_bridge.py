@@ -121,11 +121,10 @@ def load(model_dir):
 
     import mlx.core as mx
     from mlx.utils import tree_flatten
-    from mlx_lm.utils import load_config, load_model, load_tokenizer
+    from mlx_lm.utils import load_model, load_tokenizer
 
     path = Path(model_dir)
     send({"type": "progress", "phase": "reading config", "done": 1, "total": steps})
-    config = load_config(path)
     model, config = load_model(path, lazy=True)
 
     # Materialise the weights in slices so the page can show how far loading got.

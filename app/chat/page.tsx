@@ -28,7 +28,8 @@ function Chat() {
   const router = useRouter();
   const search = useSearchParams();
   const conversationId = search.get("c");
-  const models = useQuery(trpc.chat.models.queryOptions(undefined, { refetchInterval: 5_000 }));
+  const models = useQuery(trpc.chat.models.queryOptions());
+  const runners = useQuery(trpc.chat.runners.queryOptions(undefined, { refetchInterval: 5_000 }));
   const conversations = useQuery(trpc.chat.conversations.queryOptions({}));
   const conversation = useQuery(trpc.chat.conversation.queryOptions(conversationId ? { id: conversationId } : skipToken));
   const model = conversation.data?.conversation.model ?? search.get("model") ?? models.data?.[0]?.id ?? null;
@@ -91,7 +92,7 @@ function Chat() {
 
   const byModel = new Map<string, NonNullable<typeof conversations.data>>();
   for (const c of conversations.data ?? []) byModel.set(c.model, [...(byModel.get(c.model) ?? []), c]);
-  const runner = models.data?.find((m) => m.id === model)?.runner ?? null;
+  const runner = runners.data?.find((r) => r.name === model) ?? null;
   const messages = conversation.data?.messages ?? [];
   const lastAssistant = messages.at(-1)?.role === "assistant" ? messages.at(-1) : null;
 

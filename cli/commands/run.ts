@@ -1,6 +1,6 @@
 import { WhetError } from "../../lib/errors";
+import type { CollectedReply } from "../../lib/openai/reply-stream";
 import { generationParamsSchema, type ChatMessage, type GenerationInput, type GenerationParams } from "../../lib/runner/generation-params";
-import type { FinishReason, Timings, Usage } from "../../lib/runner/run-events";
 import { createRunnerPool } from "../../lib/runner/runner-pool";
 import type { ModelRunner } from "../../lib/runner/model-runner";
 import { UsageError, type Command, type CommandContext } from "../command";
@@ -28,15 +28,8 @@ function paramsFrom(values: Record<string, string | boolean | undefined>, stop: 
   return parsed.data;
 }
 
-interface Reply {
-  text: string;
-  finishReason: FinishReason;
-  usage: Usage;
-  timings: Timings | null;
-}
-
 /** Streams one reply to the terminal (when there is one) and returns it whole. Ctrl-C stops the reply, not the program. */
-async function streamReply(runner: ModelRunner, input: GenerationInput, params: GenerationParams, ctx: CommandContext): Promise<Reply> {
+async function streamReply(runner: ModelRunner, input: GenerationInput, params: GenerationParams, ctx: CommandContext): Promise<CollectedReply> {
   const controller = new AbortController();
   const release = ctx.onInterrupt?.(() => controller.abort()) ?? (() => undefined);
   let text = "";
@@ -58,7 +51,7 @@ async function streamReply(runner: ModelRunner, input: GenerationInput, params: 
   }
 }
 
-function statsLine(reply: Reply): string {
+function statsLine(reply: CollectedReply): string {
   const parts = [`${reply.usage.completionTokens} tokens`];
   if (reply.timings?.tokensPerSecond) parts.push(`${reply.timings.tokensPerSecond.toFixed(1)} tok/s`);
   if (reply.timings?.ttftMs != null) parts.push(`first token ${Math.round(reply.timings.ttftMs)} ms`);

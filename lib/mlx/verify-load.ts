@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { execa } from "execa";
 import type { WhetConfig } from "../config";
 import { WhetError } from "../errors";
+import { pythonErrorLine } from "./python-error-line";
 
 export interface LoadCheck {
   tokens: number[];
@@ -10,10 +11,8 @@ export interface LoadCheck {
   generateSeconds: number;
 }
 
-/** The last exception line of a Python traceback: the part a person needs. */
 function lastError(stderr: string): string {
-  const lines = stderr.trim().split("\n").filter((l) => /^\w*(Error|Exception)\b/.test(l));
-  return lines.pop() ?? stderr.trim().split("\n").pop() ?? "unknown error";
+  return pythonErrorLine(stderr.trim().split("\n")) ?? "unknown error";
 }
 
 /**

@@ -20,7 +20,7 @@ export async function listRunnableModels(roots: ModelRoots): Promise<OpenAIModel
   return described
     .filter((d) => d.model.runtime_compatible && !d.model.capabilities.includes("audio") && !d.model.capabilities.includes("embeddings"))
     .map((d) => ({
-      id: d.kind === "workspace" ? (d.path.split("/").pop() ?? d.model.name) : d.model.name,
+      id: d.kind === "workspace" ? (d.model.display_name ?? d.model.name) : d.model.name,
       object: "model" as const,
       created: Math.floor(new Date(d.model.last_modified).getTime() / 1000),
       owned_by: d.kind === "workspace" ? ("workspace" as const) : ("hf-cache" as const),

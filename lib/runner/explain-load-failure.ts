@@ -1,5 +1,6 @@
 import { WhetError } from "../errors";
 import { checkModel } from "../health/check-model";
+import { pythonErrorLine } from "../mlx/python-error-line";
 
 /** The health check's verdict when it finds something that stops loading; null when it finds nothing. */
 export async function blockingFinding(modelPath: string, name: string): Promise<WhetError | null> {
@@ -13,24 +14,21 @@ export async function blockingFinding(modelPath: string, name: string): Promise<
 }
 
 /**
- * Turns a failed load into what a person can act on: the health finding that
- * explains it (from the defect catalog) when there is one, else the last line
- * of Python's error, never the traceback.
+ * Turns a failed load into what a person can act on: the last line of
+ * Python's error, never the traceback. (A health finding that explains a
+ * failure is reported before Python starts: see `blockingFinding`.)
  */
-export async function explainLoadFailure(options: {
-  modelPath: string;
+export function explainLoadFailure(options: {
   name: string;
   errorType: string | null;
   message: string | null;
   stderrTail: string[];
-}): Promise<WhetError> {
+}): WhetError {
   const spawn = options.stderrTail.find((l) => l.startsWith("Error: cannot start "));
   if (spawn) return new WhetError("python_missing", spawn.slice("Error: ".length).split("\n")[0] ?? spawn, "Install the project venv: npm run setup (or point WHET_PYTHON at a Python with mlx-lm).");
-  const fromHealth = await blockingFinding(options.modelPath, options.name);
-  if (fromHealth) return fromHealth;
   const line =
     options.message && options.errorType
       ? `${options.errorType}: ${options.message}`
-      : (options.stderrTail.filter((l) => /^\w*(Error|Exception)\b/.test(l)).pop() ?? options.stderrTail.at(-1) ?? "the runner exited while loading");
+      : (pythonErrorLine(options.stderrTail) ?? "the runner exited while loading");
   return new WhetError("load_failed", `mlx-lm could not load ${options.name}: ${line.slice(0, 500)}`, `Run \`whet health ${options.name}\` for the model's findings; if it is healthy, the architecture may be one mlx-lm does not support.`);
 }

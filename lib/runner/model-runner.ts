@@ -185,8 +185,7 @@ export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
     const how = exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code ?? "unknown"}`;
 
     if (wasState === "loading") {
-      const error = await explainLoadFailure({
-        modelPath,
+      const error = explainLoadFailure({
         name,
         errorType: loadError?.errorType ?? null,
         message: loadError?.message ?? null,

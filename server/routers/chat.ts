@@ -16,12 +16,13 @@ const modelName = z
 const id = z.string().uuid();
 
 export const chatRouter = router({
-  /** Models that would load, with the state of their runner if one is up. */
+  /** Models that would load (a health check of every model: fetch it when the list may have changed, not on a timer). */
   models: publicProcedure.query(async ({ ctx }) => {
     const models = await listRunnableModels({ hubCache: ctx.config.hubCache, workspaceRoot: ctx.config.workspaceRoot });
-    const runners = getRunnerPool(ctx.config).list();
-    return models.map((m) => ({ id: m.id, ownedBy: m.owned_by, contextLength: m.context_length, runner: runners.find((r) => r.name === m.id) ?? null }));
+    return models.map((m) => ({ id: m.id, ownedBy: m.owned_by, contextLength: m.context_length }));
   }),
+  /** The runners that are up and their state: in memory, cheap to poll. */
+  runners: publicProcedure.query(({ ctx }) => getRunnerPool(ctx.config).list()),
   conversations: publicProcedure.input(z.object({ model: modelName.optional() })).query(({ ctx, input }) =>
     getChatStore(ctx.config.dataDir).listConversations(input.model ? { model: input.model } : {}),
   ),

@@ -31,7 +31,7 @@ export function useReply() {
     setLive(null);
     void queryClient.invalidateQueries({ queryKey: trpc.chat.conversation.queryKey() });
     void queryClient.invalidateQueries({ queryKey: trpc.chat.conversations.queryKey() });
-    void queryClient.invalidateQueries({ queryKey: trpc.chat.models.queryKey() });
+    void queryClient.invalidateQueries({ queryKey: trpc.chat.runners.queryKey() });
   }, [queryClient, trpc]);
 
   const start = useCallback((conversationId: string) => {
