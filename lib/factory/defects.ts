@@ -1,6 +1,7 @@
 import { open, readFile, rename, rm, stat, symlink, truncate, writeFile } from "node:fs/promises";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
+import { writeJson } from "../fs/write-json";
 import { writeNpz } from "../npz/write-npz";
 import { formatIndex, INDEX_FILE } from "../safetensors/index-file";
 import { writeSafetensors, type TensorToWrite } from "../safetensors/write-safetensors";
@@ -58,7 +59,7 @@ export type DefectId = (typeof DEFECT_IDS)[number];
 async function editJson(path: string, edit: (json: Record<string, unknown>) => void): Promise<void> {
   const json = JSON.parse(await readFile(path, "utf8")) as Record<string, unknown>;
   edit(json);
-  await writeFile(path, `${JSON.stringify(json, null, 2)}\n`);
+  await writeJson(path, json);
 }
 
 /**

@@ -1,8 +1,9 @@
-import { access, rm, rename } from "node:fs/promises";
+import { rm, rename } from "node:fs/promises";
 import { join } from "node:path";
 import { makeModel, type MakeModelOptions } from "../factory/make-model";
 import { preparedModels } from "../smollm2/prepare-smollm2";
 import type { RepoSpec } from "./repo-spec";
+import { pathExists } from "../fs/path-exists";
 
 export const DEMO_NAMESPACE = "whetstone-demo";
 
@@ -60,12 +61,12 @@ export async function buildDemoRepos(dir: string): Promise<RepoSpec[]> {
   const specs: RepoSpec[] = [];
   for (const demo of DEMO_REPOS) {
     const target = join(dir, DEMO_NAMESPACE, demo.name);
-    if (!(await exists(join(target, "config.json")))) {
+    if (!(await pathExists(join(target, "config.json")))) {
       const staging = `${target}.partial-${process.pid}`;
       await rm(staging, { recursive: true, force: true });
       await makeModel({ ...demo.model, dir: staging });
       // Another process may have finished the same (byte-identical) model meanwhile; keep its copy.
-      if (await exists(join(target, "config.json"))) {
+      if (await pathExists(join(target, "config.json"))) {
         await rm(staging, { recursive: true, force: true });
       } else {
         await rm(target, { recursive: true, force: true });
@@ -83,13 +84,6 @@ export async function buildDemoRepos(dir: string): Promise<RepoSpec[]> {
     });
   }
   return specs;
-}
-
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
 }
 
 /**

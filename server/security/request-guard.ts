@@ -54,3 +54,9 @@ export function checkRequest(
   }
   return null;
 }
+
+/** The 403 a refused request gets, or null when `checkRequest` lets it through. */
+export function refusal(request: Request, options: GuardOptions = {}): Response | null {
+  const verdict = checkRequest(request, options);
+  return verdict ? new Response(verdict.message, { status: verdict.status, headers: { "content-type": "text/plain" } }) : null;
+}

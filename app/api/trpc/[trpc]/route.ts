@@ -1,14 +1,14 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { appRouter } from "../../../../server/routers/_app";
 import { createContext } from "../../../../server/trpc/context";
-import { checkRequest } from "../../../../server/security/request-guard";
+import { refusal } from "../../../../server/security/request-guard";
 
 export const dynamic = "force-dynamic";
 
 function handler(req: Request) {
   // Checked here too: route handlers must not rely on the proxy alone.
-  const verdict = checkRequest(req, { api: true });
-  if (verdict) return new Response(verdict.message, { status: verdict.status });
+  const refused = refusal(req, { api: true });
+  if (refused) return refused;
   return fetchRequestHandler({
     endpoint: "/api/trpc",
     req,
