@@ -1,4 +1,4 @@
-import { SAFETENSORS_DTYPE, type FloatDtype } from "./float-dtype";
+import type { ModelDtype } from "../quantize/quant-options";
 
 export interface LlamaShape {
   hiddenSize: number;
@@ -53,7 +53,7 @@ export function llamaTensorSpecs(shape: LlamaShape): TensorSpec[] {
 
 export function llamaConfig(
   shape: LlamaShape,
-  dtype: FloatDtype,
+  dtype: ModelDtype,
   tokens: { bos: number; eos: number },
 ): Record<string, unknown> {
   return {
@@ -78,4 +78,3 @@ export function llamaConfig(
   };
 }
 
-export { SAFETENSORS_DTYPE };

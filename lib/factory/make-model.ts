@@ -5,7 +5,7 @@ import { formatIndex, INDEX_FILE } from "../safetensors/index-file";
 import { shardName } from "../convert/make-shards";
 import { encodeFloats } from "../tensor/float-arrays";
 import { writeJson } from "../fs/write-json";
-import { SAFETENSORS_DTYPE, type FloatDtype } from "./float-dtype";
+import { TENSOR_DTYPE, type ModelDtype } from "../quantize/quant-options";
 import { llamaConfig, llamaTensorSpecs, TINY_LLAMA, type LlamaShape } from "./llama";
 import { normalValues, seededRandom } from "./random";
 import { buildTokenizer } from "./tokenizer";
@@ -13,7 +13,7 @@ import { applyDefect, type DefectId } from "./defects";
 
 export interface MakeModelOptions {
   dir: string;
-  dtype?: FloatDtype;
+  dtype?: ModelDtype;
   /** 1 writes `model.safetensors`; more writes `model-0000i-of-0000n.safetensors` and an index. */
   shards?: number;
   shape?: Partial<LlamaShape>;
@@ -48,7 +48,7 @@ export async function makeModel(options: MakeModelOptions): Promise<MadeModel> {
   const tensors: TensorToWrite[] = llamaTensorSpecs(shape).map((spec) => {
     const count = spec.shape.reduce((a, b) => a * b, 1);
     const values = spec.init === "norm" ? new Float32Array(count).fill(1) : normalValues(count, 0.02, random);
-    return { name: spec.name, dtype: SAFETENSORS_DTYPE[dtype], shape: spec.shape, data: encodeFloats(values, SAFETENSORS_DTYPE[dtype]) };
+    return { name: spec.name, dtype: TENSOR_DTYPE[dtype], shape: spec.shape, data: encodeFloats(values, TENSOR_DTYPE[dtype]) };
   });
 
   const shardFiles = Array.from({ length: shards }, (_, i) => shardName(i, shards));
