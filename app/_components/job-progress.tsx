@@ -3,68 +3,107 @@
 import { useMutation } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { useEffect, useRef, useState } from "react";
-import type { JobSnapshot } from "../../server/jobs/job-registry";
+import type { AppJob } from "../../server/services";
 import { useTRPC } from "../_trpc/client";
+import { ErrorBox } from "./error-box";
 import { formatBytes, formatSeconds } from "./format";
 
+const STATE_LABEL: Record<AppJob["state"], string> = {
+  queued: "queued",
+  running: "running",
+  paused: "paused",
+  succeeded: "done",
+  failed: "failed",
+  cancelled: "cancelled",
+  interrupted: "interrupted",
+};
+
 /** Live state of one job over SSE; resumes after a reload or reconnect. */
-export function JobProgress({ id, onFinished }: { id: string; onFinished?: (job: JobSnapshot) => void }) {
+export function JobProgress({ id, onFinished }: { id: string; onFinished?: (job: AppJob) => void }) {
+  // Each resume or retry is a new run of the same job: a fresh subscription follows it.
+  const [generation, setGeneration] = useState(0);
+  return <WatchedJob key={generation} id={id} onRestarted={() => setGeneration((g) => g + 1)} {...(onFinished ? { onFinished } : {})} />;
+}
+
+function WatchedJob({ id, onFinished, onRestarted }: { id: string; onFinished?: (job: AppJob) => void; onRestarted: () => void }) {
   const trpc = useTRPC();
-  const [job, setJob] = useState<JobSnapshot | null>(null);
+  const [job, setJob] = useState<AppJob | null>(null);
   const finished = useRef(false);
-  const cancel = useMutation(trpc.jobs.cancel.mutationOptions());
-  useSubscription(
-    trpc.jobs.watch.subscriptionOptions(
-      { id },
-      {
-        onData: (event) => setJob(event.data),
-      },
-    ),
-  );
+  useSubscription(trpc.operations.watch.subscriptionOptions({ id }, { onData: (event) => setJob(event.data) }));
   useEffect(() => {
-    if (job && job.status !== "running" && !finished.current) {
+    if (job && job.state === "succeeded" && !finished.current) {
       finished.current = true;
       onFinished?.(job);
     }
   }, [job, onFinished]);
-
   if (!job) return <p className="text-sm text-stone-500">Connecting to job…</p>;
+  return <JobCard job={job} onRestarted={onRestarted} />;
+}
+
+/** One job: title, state, progress with rate and ETA, its error in words, and the controls its state allows. */
+export function JobCard({ job, onRestarted }: { job: AppJob; onRestarted?: () => void }) {
+  const trpc = useTRPC();
+  const id = job.id;
+  const cancel = useMutation(trpc.operations.cancel.mutationOptions());
+  const pause = useMutation(trpc.operations.pause.mutationOptions());
+  const resume = useMutation(trpc.operations.resume.mutationOptions({ onSuccess: () => onRestarted?.() }));
   const p = job.progress;
   const fraction = p && p.total > 0 ? Math.min(1, p.done / p.total) : 0;
   const eta = p && job.rate ? (p.total - p.done) / job.rate : null;
   const amount = p ? (p.unit === "bytes" ? `${formatBytes(p.done)} of ${formatBytes(p.total)}` : `${p.done}/${p.total} ${p.unit}`) : "";
+  const active = job.state === "running" || job.state === "queued";
+  const button = "text-xs font-medium hover:underline disabled:opacity-50";
   return (
-    <div className="rounded-md border border-stone-200 bg-white p-4" data-testid="job" data-status={job.status}>
+    <div className="rounded-md border border-stone-200 bg-white p-4" data-testid="job" data-status={job.state} data-kind={job.kind}>
       <div className="flex items-center justify-between gap-4">
         <p className="text-sm font-medium">{job.title}</p>
         <span className="text-xs uppercase tracking-wide text-stone-500" data-testid="job-status">
-          {job.status}
+          {STATE_LABEL[job.state]}
+          {job.queuePosition ? ` · #${job.queuePosition} in queue` : ""}
         </span>
       </div>
-      {job.status === "running" ? (
+      {job.state !== "succeeded" && p ? (
         <>
-          <div className="mt-3 h-2 overflow-hidden rounded-full bg-stone-100">
+          <div className="mt-3 h-2 overflow-hidden rounded-full bg-stone-100" role="progressbar" aria-valuenow={Math.round(fraction * 100)} aria-valuemin={0} aria-valuemax={100} aria-label={job.title}>
             <div className="h-full bg-stone-800 transition-all" style={{ width: `${Math.round(fraction * 100)}%` }} />
           </div>
           <div className="mt-2 flex justify-between text-xs text-stone-500">
             <span>
-              {p?.phase ?? "starting"} {amount} {p?.detail ? `· ${p.detail}` : ""}
+              {p.phase} {amount} {p.detail ? `· ${p.detail}` : ""}
             </span>
-            <span>
-              {job.rate && p?.unit === "bytes" ? `${formatBytes(job.rate)}/s · ` : ""}
-              {eta !== null ? `ETA ${formatSeconds(eta)}` : ""}
-            </span>
+            {job.state === "running" ? (
+              <span>
+                {job.rate && p.unit === "bytes" ? `${formatBytes(job.rate)}/s · ` : ""}
+                {eta !== null ? `ETA ${formatSeconds(eta)}` : ""}
+              </span>
+            ) : null}
           </div>
-          <button
-            type="button"
-            className="mt-3 text-xs text-red-700 hover:underline"
-            onClick={() => cancel.mutate({ id })}
-          >
-            Cancel
-          </button>
         </>
       ) : null}
-      {job.error ? (
+      <div className="mt-3 flex gap-4">
+        {active && job.resumable ? (
+          <button type="button" className={`${button} text-stone-700`} disabled={pause.isPending} onClick={() => pause.mutate({ id })}>
+            Pause
+          </button>
+        ) : null}
+        {job.state === "paused" ? (
+          <button type="button" className={`${button} text-stone-900`} disabled={resume.isPending} onClick={() => resume.mutate({ id })}>
+            Resume
+          </button>
+        ) : null}
+        {job.state === "failed" || job.state === "interrupted" ? (
+          <button type="button" className={`${button} text-stone-900`} disabled={resume.isPending} onClick={() => resume.mutate({ id })}>
+            Retry
+          </button>
+        ) : null}
+        {active || job.state === "paused" || job.state === "interrupted" ? (
+          <button type="button" className={`${button} text-red-700`} disabled={cancel.isPending} onClick={() => cancel.mutate({ id })}>
+            Cancel
+          </button>
+        ) : null}
+      </div>
+      <ErrorBox error={cancel.error ?? pause.error ?? resume.error} />
+      {job.error && job.state !== "cancelled" ? (
         <div role="alert" className="mt-2 text-sm text-red-800">
           <p>{job.error.message}</p>
           <p className="text-red-700">{job.error.hint}</p>

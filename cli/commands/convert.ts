@@ -48,7 +48,8 @@ export const convertCommand: Command = {
     "repair-all": { type: "boolean" },
     "skip-health": { type: "boolean" },
   },
-  async run(positionals, values, { config, progress }) {
+  async run(positionals, values, ctx) {
+    const { config } = ctx;
     const [sourceArg, targetArg] = positionals;
     if (!sourceArg || !targetArg) throw new UsageError("convert needs SOURCE and TARGET");
     const mode = chosenMode(values);
@@ -57,6 +58,6 @@ export const convertCommand: Command = {
     const isFolder = (await stat(sourceArg).catch(() => null))?.isDirectory() === true;
     const source = isFolder ? sourceArg : (await resolveModel(sourceArg, { hubCache: config.hubCache, workspaceRoot: config.workspaceRoot })).path;
     const target = workspacePath(targetArg, config.workspaceRoot);
-    return handler({ source, target, values, config, skipHealth: values["skip-health"] === true, progress });
+    return handler({ source, target, values, config, skipHealth: values["skip-health"] === true, ctx });
   },
 };

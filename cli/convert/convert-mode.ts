@@ -1,7 +1,7 @@
 import type { WhetConfig } from "../../lib/config";
 import type { HealthReport } from "../../lib/health/check-model";
 import { WhetError } from "../../lib/errors";
-import type { CommandOutcome } from "../command";
+import type { CommandContext, CommandOutcome } from "../command";
 
 export interface ConvertModeArgs {
   source: string;
@@ -9,7 +9,7 @@ export interface ConvertModeArgs {
   values: Record<string, string | boolean | undefined>;
   config: WhetConfig;
   skipHealth: boolean;
-  progress: (line: string) => void;
+  ctx: Pick<CommandContext, "config" | "progress" | "onInterrupt">;
 }
 
 /** One `convert` mode (--repair-index, --quantize, ...): runs it and shapes the result. */

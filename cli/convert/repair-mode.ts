@@ -1,17 +1,12 @@
-import { repairModel, type RepairModeName } from "../../lib/convert/repair-model";
+import type { RepairModeName } from "../../lib/convert/repair-model";
+import { repairOperation } from "../../lib/operations/repair";
+import { runOperation } from "../run-operation";
 import { convertOutcome, type ConvertMode } from "./convert-mode";
 
 /** `convert --repair-index | --repair-weights | --repair-config | --add-preprocessor-config | --repair-all`. */
 export function repairMode(mode: RepairModeName): ConvertMode {
-  return async ({ source, target, config, skipHealth, progress }) => {
-    const result = await repairModel({
-      source,
-      target,
-      mode,
-      roots: { hubCache: config.hubCache, hfHome: config.hfHome },
-      skipHealth,
-      onProgress: (p) => progress(`${p.phase}${p.filesTotal ? ` ${p.filesDone}/${p.filesTotal}` : ""}`),
-    });
+  return async ({ source, target, skipHealth, ctx }) => {
+    const result = await runOperation(repairOperation, { source, target, mode, skipHealth }, ctx, (p) => `${p.phase}${p.total ? ` ${p.done}/${p.total}` : ""}`);
     const dropped = result.droppedFromIndex;
     return convertOutcome({
       source: result.source,

@@ -1,13 +1,14 @@
-import { transformWeights } from "../../lib/convert/transform-weights";
+import type { TransformResult } from "../../lib/convert/transform-weights";
 import type { WeightMode } from "../../lib/convert/weight-plan";
-import { weightWorkerScript } from "../../lib/convert/weight-pool";
+import { convertWeightsOperation } from "../../lib/operations/convert-weights";
 import { formatBytes } from "../../lib/format/format-bytes";
 import { renderQualityReport } from "../render/quality-report";
 import { renderWeightProgress } from "../render/weight-progress";
+import { runOperation } from "../run-operation";
 import { convertOutcome, type ConvertMode } from "./convert-mode";
 import { weightMode as parseWeightMode } from "./weight-options";
 
-function message(result: Awaited<ReturnType<typeof transformWeights>>): string {
+function message(result: TransformResult): string {
   const size = `${result.tensors} tensors in ${result.shards.length} shard${result.shards.length === 1 ? "" : "s"}, ${formatBytes(result.totalSize)}`;
   if (result.mode === "quantize" && result.quantization) {
     const q = result.quantization;
@@ -20,18 +21,9 @@ function message(result: Awaited<ReturnType<typeof transformWeights>>): string {
 
 /** `convert --quantize`, `--dequantize` and `--dtype`: one handler over lib/convert/transform-weights. */
 export function weightConvertMode(mode: WeightMode["mode"]): ConvertMode {
-  return async ({ source, target, values, config, skipHealth, progress }) => {
+  return async ({ source, target, values, skipHealth, ctx }) => {
     const options = parseWeightMode(mode, values);
-    const result = await transformWeights({
-      source,
-      target,
-      roots: { hubCache: config.hubCache, hfHome: config.hfHome },
-      options,
-      workerScript: weightWorkerScript(config.projectRoot),
-      skipHealth,
-      onProgress: (p) => progress(renderWeightProgress(p)),
-    });
-    progress("");
+    const result = await runOperation(convertWeightsOperation, { source, target, options, skipHealth }, ctx, renderWeightProgress);
     return convertOutcome({
       source: result.source,
       target: result.target,

@@ -1,4 +1,4 @@
-import type { WeightProgress } from "../../lib/convert/transform-weights";
+import type { ConvertWeightsProgress } from "../../lib/operations/convert-weights";
 import { formatBytes } from "../../lib/format/format-bytes";
 
 const WIDTH = 24;
@@ -9,12 +9,12 @@ function seconds(s: number | null): string {
 }
 
 /** One terminal line: phase, a bar, bytes done of total, rate, ETA and tensors done. */
-export function renderWeightProgress(p: WeightProgress): string {
+export function renderWeightProgress(p: ConvertWeightsProgress): string {
   if (p.phase !== "writing") return p.phase;
-  const fraction = p.bytesTotal > 0 ? Math.min(1, p.bytesDone / p.bytesTotal) : 0;
+  const fraction = p.total > 0 ? Math.min(1, p.done / p.total) : 0;
   const filled = Math.round(fraction * WIDTH);
   const bar = `${"█".repeat(filled)}${"░".repeat(WIDTH - filled)}`;
   const rate = p.bytesPerSecond ? ` ${formatBytes(p.bytesPerSecond)}/s` : "";
   const eta = p.etaSeconds !== null ? ` ETA ${seconds(p.etaSeconds)}` : "";
-  return `${bar} ${String(Math.round(fraction * 100)).padStart(3)}% ${formatBytes(p.bytesDone)}/${formatBytes(p.bytesTotal)}${rate}${eta} · ${p.tensorsDone}/${p.tensorsTotal} tensors`;
+  return `${bar} ${String(Math.round(fraction * 100)).padStart(3)}% ${formatBytes(p.done)}/${formatBytes(p.total)}${rate}${eta} · ${p.tensorsDone}/${p.tensorsTotal} tensors`;
 }

@@ -1,23 +1,25 @@
 /**
  * Replies being generated, by id, so a Stop from the page (a separate
- * request) reaches the generation it means. Held on globalThis: one registry
- * per server process, whatever Next reloads.
+ * request) reaches the generation it means. One per server process, made
+ * with the other services.
  */
-const holder = globalThis as typeof globalThis & { __whetActiveReplies?: Map<string, AbortController> };
-
-function replies(): Map<string, AbortController> {
-  holder.__whetActiveReplies ??= new Map();
-  return holder.__whetActiveReplies;
+export interface ActiveReplies {
+  register(id: string, controller: AbortController): () => void;
+  /** Stops a reply; false when it has already finished. */
+  stop(id: string): boolean;
 }
 
-export function registerReply(id: string, controller: AbortController): () => void {
-  replies().set(id, controller);
-  return () => replies().delete(id);
-}
-
-/** Stops a reply; false when it has already finished. */
-export function stopReply(id: string): boolean {
-  const controller = replies().get(id);
-  controller?.abort();
-  return controller !== undefined;
+export function createActiveReplies(): ActiveReplies {
+  const replies = new Map<string, AbortController>();
+  return {
+    register(id, controller) {
+      replies.set(id, controller);
+      return () => replies.delete(id);
+    },
+    stop(id) {
+      const controller = replies.get(id);
+      controller?.abort();
+      return controller !== undefined;
+    },
+  };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { mkdirSync } from "node:fs";
+import { existsSync, renameSync } from "node:fs";
 import { join } from "node:path";
-import Database from "better-sqlite3";
+import type { AppDatabase } from "../store/app-database";
 import { z } from "zod";
 import { WhetError } from "../errors";
 import { generationParamsSchema, type GenerationParams } from "../runner/generation-params";
@@ -46,7 +46,6 @@ export interface ChatStore {
   addMessage(input: { conversationId: string; role: StoredMessage["role"]; content: string; stats?: ReplyStats | null }): StoredMessage;
   /** Removes the last reply so it can be generated again; returns it, or null if the last message is not a reply. */
   dropLastReply(conversationId: string): StoredMessage | null;
-  close(): void;
 }
 
 const SCHEMA = `
@@ -106,13 +105,23 @@ function toMessage(row: MessageRow): StoredMessage {
   return { id: row.id, conversationId: row.conversation_id, role: row.role, content: row.content, stats: stats?.success ? stats.data : null, createdAt: row.created_at };
 }
 
-/** Conversations and their messages in SQLite (`chat.sqlite` in the app's data folder). */
-export function openChatStore(dataDir: string): ChatStore {
-  mkdirSync(dataDir, { recursive: true });
-  const db = new Database(join(dataDir, "chat.sqlite"));
-  db.pragma("journal_mode = WAL");
-  db.pragma("foreign_keys = ON");
+/** Conversations kept by versions before the one app database; moved in once. */
+function importOldChats(db: AppDatabase, dataDir: string): void {
+  const old = join(dataDir, "chat.sqlite");
+  if (!existsSync(old)) return;
+  db.prepare("ATTACH DATABASE ? AS old").run(old);
+  db.transaction(() => {
+    db.exec("INSERT OR IGNORE INTO conversations SELECT * FROM old.conversations");
+    db.exec("INSERT OR IGNORE INTO messages SELECT * FROM old.messages");
+  })();
+  db.exec("DETACH DATABASE old");
+  renameSync(old, `${old}.imported`);
+}
+
+/** Conversations and their messages, in the app database. */
+export function openChatStore(db: AppDatabase, dataDir: string): ChatStore {
   db.exec(SCHEMA);
+  importOldChats(db, dataDir);
 
   const now = () => new Date().toISOString();
   const find = db.prepare<[string], ConversationRow>("SELECT * FROM conversations WHERE id = ?");
@@ -192,21 +201,5 @@ export function openChatStore(dataDir: string): ChatStore {
       db.prepare("DELETE FROM messages WHERE id = ?").run(last.id);
       return toMessage(last);
     },
-    close() {
-      db.close();
-    },
   };
-}
-
-const holder = globalThis as typeof globalThis & { __whetChatStores?: Map<string, ChatStore> };
-
-/** One open store per data folder and process (Next keeps this across module reloads). */
-export function getChatStore(dataDir: string): ChatStore {
-  holder.__whetChatStores ??= new Map();
-  let store = holder.__whetChatStores.get(dataDir);
-  if (!store) {
-    store = openChatStore(dataDir);
-    holder.__whetChatStores.set(dataDir, store);
-  }
-  return store;
 }

@@ -3,7 +3,7 @@ import { WhetError } from "../errors";
 import type { ChatMessage } from "../runner/generation-params";
 import type { RunEvent } from "../runner/run-events";
 import type { RunnerPool } from "../runner/runner-pool";
-import { registerReply } from "./active-replies";
+import type { ActiveReplies } from "./active-replies";
 import type { ChatStore, StoredMessage } from "./chat-store";
 
 export type ReplyEvent =
@@ -16,7 +16,13 @@ export type ReplyEvent =
  * settings, streaming the reply and saving it (with its token counts and
  * speed) when it ends. A stopped reply is kept as far as it got.
  */
-export async function* generateReply(options: { store: ChatStore; pool: RunnerPool; conversationId: string; signal?: AbortSignal }): AsyncGenerator<ReplyEvent> {
+export async function* generateReply(options: {
+  store: ChatStore;
+  pool: RunnerPool;
+  replies: ActiveReplies;
+  conversationId: string;
+  signal?: AbortSignal;
+}): AsyncGenerator<ReplyEvent> {
   const { store, pool, conversationId } = options;
   const { conversation, messages } = store.getConversation(conversationId);
   if (messages.at(-1)?.role !== "user") {
@@ -30,7 +36,7 @@ export async function* generateReply(options: { store: ChatStore; pool: RunnerPo
 
   const replyId = randomUUID();
   const controller = new AbortController();
-  const unregister = registerReply(replyId, controller);
+  const unregister = options.replies.register(replyId, controller);
   const onOuterAbort = () => controller.abort();
   options.signal?.addEventListener("abort", onOuterAbort, { once: true });
   let text = "";

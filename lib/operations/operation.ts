@@ -44,9 +44,13 @@ export interface OperationDefinition<Kind extends string, Input, Progress extend
    */
   resumable: boolean;
   run(input: Input, deps: OperationDeps): AsyncGenerator<Progress, Result>;
+  /** Removes what a resumable run keeps for later (partial downloads) when its job is cancelled while not running. */
+  discard?(input: Input, config: WhetConfig): Promise<void>;
 }
 
 export type AnyOperation = OperationDefinition<string, any, BaseProgress, any>;
+/** What a caller hands to start an operation: its schema's input (defaults not yet applied). */
+export type StartInputOf<O> = O extends { input: infer S extends z.ZodType } ? z.input<S> : never;
 export type InputOf<O> = O extends OperationDefinition<string, infer I, BaseProgress, unknown> ? I : never;
 export type ProgressOf<O> = O extends OperationDefinition<string, unknown, infer P, unknown> ? P : never;
 export type ResultOf<O> = O extends OperationDefinition<string, unknown, BaseProgress, infer R> ? R : never;

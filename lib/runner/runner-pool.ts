@@ -1,4 +1,4 @@
-import { getConfig, type WhetConfig } from "../config";
+import type { WhetConfig } from "../config";
 import { resolveModel, type ResolvedModel } from "../models/resolve-model";
 import { createModelRunner, type ModelRunner, type RunnerStatus } from "./model-runner";
 
@@ -75,12 +75,4 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
       await Promise.all(all.map((r) => r.runner.stop()));
     },
   };
-}
-
-// One pool per server process, kept on globalThis so `next dev` reloads do not start a second model.
-const holder = globalThis as typeof globalThis & { __whetRunnerPool?: RunnerPool };
-
-export function getRunnerPool(config: WhetConfig = getConfig()): RunnerPool {
-  holder.__whetRunnerPool ??= createRunnerPool({ config });
-  return holder.__whetRunnerPool;
 }

@@ -1,13 +1,12 @@
-import { getConfig } from "../../lib/config";
 import type { ModelRoots } from "../../lib/models/resolve-model";
 import type { OpenAIContext } from "../../lib/openai/reply-stream";
-import { getRunnerPool } from "../../lib/runner/runner-pool";
 import { refusal } from "../security/request-guard";
+import { getServices } from "../services";
 
 /** What the app's /v1 routes share: the process-wide runner pool and the model roots. */
 export function appOpenAIContext(): { ctx: OpenAIContext; roots: ModelRoots } {
-  const config = getConfig();
-  return { ctx: { pool: getRunnerPool(config) }, roots: { hubCache: config.hubCache, workspaceRoot: config.workspaceRoot } };
+  const { config, runners } = getServices();
+  return { ctx: { pool: runners }, roots: { hubCache: config.hubCache, workspaceRoot: config.workspaceRoot } };
 }
 
 /** Route handlers check Host and Origin themselves too; the proxy alone is not relied on. */

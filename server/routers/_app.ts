@@ -2,15 +2,15 @@ import { router } from "../trpc/init";
 import { chatRouter } from "./chat";
 import { convertRouter } from "./convert";
 import { hubRouter } from "./hub";
-import { jobsRouter } from "./jobs";
 import { modelsRouter } from "./models";
+import { operationsRouter } from "./operations";
 import { systemRouter } from "./system";
 
 export const appRouter = router({
   system: systemRouter,
   hub: hubRouter,
   models: modelsRouter,
-  jobs: jobsRouter,
+  operations: operationsRouter,
   chat: chatRouter,
   convert: convertRouter,
 });

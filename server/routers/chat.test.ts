@@ -1,23 +1,19 @@
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { getChatStore, openChatStore } from "../../lib/chat/chat-store";
+import { describe, expect, it } from "vitest";
+import { openChatStore } from "../../lib/chat/chat-store";
 import type { ReplyEvent } from "../../lib/chat/generate-reply";
-import { loadConfig } from "../../lib/config";
 import { makeModel } from "../../lib/factory/make-model";
-import { getRunnerPool } from "../../lib/runner/runner-pool";
+import { openAppDatabase } from "../../lib/store/app-database";
 import { useTempDirs } from "../../lib/testing/temp-dir";
-import { createCallerFactory } from "../trpc/init";
-import { appRouter } from "./_app";
+import { useTestServices } from "../testing/test-services";
 
 const tempDir = useTempDirs();
-afterAll(() => getRunnerPool().stopAll());
+const testServices = useTestServices(tempDir);
 
 async function caller() {
-  const root = await tempDir();
-  const config = { ...loadConfig(), dataDir: join(root, "data"), workspaceRoot: join(root, "workspaces"), hubCache: join(root, "hub") };
+  const { call, config, services } = await testServices();
   await makeModel({ dir: join(config.workspaceRoot, "talker"), seed: 51 });
-  getRunnerPool(config);
-  return { call: createCallerFactory(appRouter)({ config }), config };
+  return { call, config, services };
 }
 
 async function drain(events: AsyncIterable<ReplyEvent>, onEvent: (e: ReplyEvent) => void = () => undefined) {
@@ -31,7 +27,7 @@ async function drain(events: AsyncIterable<ReplyEvent>, onEvent: (e: ReplyEvent)
 
 describe("chat router", () => {
   it("streams a reply, saves it with its statistics, stops one mid-way, and regenerates", async () => {
-    const { call, config } = await caller();
+    const { call, config, services } = await caller();
     expect((await call.chat.models()).map((m) => m.id)).toEqual(["talker"]);
 
     const conversation = await call.chat.create({ model: "talker", system: "You are terse.", settings: { maxTokens: 10, temperature: 0, repetitionPenalty: null } });
@@ -76,10 +72,10 @@ describe("chat router", () => {
 
     // Listed by model, titled by the first message, and kept on disk.
     expect((await call.chat.conversations({ model: "talker" })).map((c) => c.title)).toEqual(["What is a whetstone?"]);
-    const reopened = openChatStore(config.dataDir);
-    expect(reopened.getConversation(conversation.id).messages).toHaveLength(4);
-    reopened.close();
-    expect(getChatStore(config.dataDir).listConversations()).toHaveLength(1);
+    const db = openAppDatabase(config.dataDir);
+    expect(openChatStore(db, config.dataDir).getConversation(conversation.id).messages).toHaveLength(4);
+    db.close();
+    expect(services.chats.listConversations()).toHaveLength(1);
 
     await expect(call.chat.reply({ conversationId: conversation.id }).then((it) => drain(it))).rejects.toMatchObject({ message: expect.stringContaining("does not end with a message") });
     await expect(call.chat.create({ model: "/etc/passwd" })).rejects.toMatchObject({ code: "BAD_REQUEST" });

@@ -1,10 +1,7 @@
 import { z } from "zod";
-import { stopReply } from "../../lib/chat/active-replies";
-import { getChatStore } from "../../lib/chat/chat-store";
 import { generateReply } from "../../lib/chat/generate-reply";
 import { listRunnableModels } from "../../lib/openai/list-runnable-models";
 import { generationParamsSchema } from "../../lib/runner/generation-params";
-import { getRunnerPool } from "../../lib/runner/runner-pool";
 import { publicProcedure, router } from "../trpc/init";
 
 /** The browser names models (workspace or org/name[@rev]), never filesystem paths. */
@@ -22,15 +19,15 @@ export const chatRouter = router({
     return models.map((m) => ({ id: m.id, ownedBy: m.owned_by, contextLength: m.context_length }));
   }),
   /** The runners that are up and their state: in memory, cheap to poll. */
-  runners: publicProcedure.query(({ ctx }) => getRunnerPool(ctx.config).list()),
+  runners: publicProcedure.query(({ ctx }) => ctx.services.runners.list()),
   conversations: publicProcedure.input(z.object({ model: modelName.optional() })).query(({ ctx, input }) =>
-    getChatStore(ctx.config.dataDir).listConversations(input.model ? { model: input.model } : {}),
+    ctx.services.chats.listConversations(input.model ? { model: input.model } : {}),
   ),
-  conversation: publicProcedure.input(z.object({ id })).query(({ ctx, input }) => getChatStore(ctx.config.dataDir).getConversation(input.id)),
+  conversation: publicProcedure.input(z.object({ id })).query(({ ctx, input }) => ctx.services.chats.getConversation(input.id)),
   create: publicProcedure
     .input(z.object({ model: modelName, system: z.string().max(20_000).optional(), settings: generationParamsSchema.partial().optional() }))
     .mutation(({ ctx, input }) =>
-      getChatStore(ctx.config.dataDir).createConversation({
+      ctx.services.chats.createConversation({
         model: input.model,
         ...(input.system !== undefined ? { system: input.system } : {}),
         ...(input.settings ? { settings: generationParamsSchema.parse(input.settings) } : {}),
@@ -40,28 +37,29 @@ export const chatRouter = router({
     .input(z.object({ id, system: z.string().max(20_000).optional(), settings: generationParamsSchema.optional(), title: z.string().min(1).max(200).optional() }))
     .mutation(({ ctx, input }) => {
       const { id: conversationId, ...changes } = input;
-      return getChatStore(ctx.config.dataDir).updateConversation(conversationId, Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)));
+      return ctx.services.chats.updateConversation(conversationId, Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)));
     }),
-  remove: publicProcedure.input(z.object({ id })).mutation(({ ctx, input }) => getChatStore(ctx.config.dataDir).deleteConversation(input.id)),
+  remove: publicProcedure.input(z.object({ id })).mutation(({ ctx, input }) => ctx.services.chats.deleteConversation(input.id)),
   send: publicProcedure
     .input(z.object({ conversationId: id, content: z.string().min(1).max(200_000) }))
-    .mutation(({ ctx, input }) => getChatStore(ctx.config.dataDir).addMessage({ conversationId: input.conversationId, role: "user", content: input.content })),
+    .mutation(({ ctx, input }) => ctx.services.chats.addMessage({ conversationId: input.conversationId, role: "user", content: input.content })),
   /** Regenerate: the last reply goes, and the next `reply` answers the same message again. */
   dropLastReply: publicProcedure
     .input(z.object({ conversationId: id }))
-    .mutation(({ ctx, input }) => getChatStore(ctx.config.dataDir).dropLastReply(input.conversationId)),
+    .mutation(({ ctx, input }) => ctx.services.chats.dropLastReply(input.conversationId)),
   /** Loads the model while the user types. */
   warm: publicProcedure.input(z.object({ model: modelName })).mutation(async ({ ctx, input }) => {
-    const { runner } = await getRunnerPool(ctx.config).runnerFor(input.model);
+    const { runner } = await ctx.services.runners.runnerFor(input.model);
     runner.warm();
     return runner.status();
   }),
-  stop: publicProcedure.input(z.object({ replyId: id })).mutation(({ input }) => ({ stopped: stopReply(input.replyId) })),
+  stop: publicProcedure.input(z.object({ replyId: id })).mutation(({ ctx, input }) => ({ stopped: ctx.services.replies.stop(input.replyId) })),
   /** Streams the answer to the conversation's last message token by token, and saves it when it ends. */
   reply: publicProcedure.input(z.object({ conversationId: id })).subscription(async function* ({ ctx, input, signal }) {
     yield* generateReply({
-      store: getChatStore(ctx.config.dataDir),
-      pool: getRunnerPool(ctx.config),
+      store: ctx.services.chats,
+      pool: ctx.services.runners,
+      replies: ctx.services.replies,
       conversationId: input.conversationId,
       ...(signal ? { signal } : {}),
     });

@@ -1,9 +1,11 @@
-import { getConfig, type WhetConfig } from "../../lib/config";
+import type { WhetConfig } from "../../lib/config";
+import { getServices, type Services } from "../services";
 
 export interface Context {
   config: WhetConfig;
+  services: Services;
 }
 
-export function createContext(config: WhetConfig = getConfig()): Context {
-  return { config };
+export function createContext(services: Services = getServices()): Context {
+  return { config: services.config, services };
 }

@@ -16,7 +16,7 @@ export function FindingPanel({ model, kind, finding, onClose }: { model: string;
   const queryClient = useQueryClient();
   const [target, setTarget] = useState(`${model.split("/").pop() ?? model}-fixed`);
   const [repaired, setRepaired] = useState<string | null>(null);
-  const repair = useMutation(trpc.jobs.startRepair.mutationOptions());
+  const repair = useMutation(trpc.operations.start.mutationOptions());
   const result = useQuery({ ...trpc.models.get.queryOptions({ spec: repaired ?? "" }), enabled: repaired !== null });
   return (
     <aside className="space-y-4 rounded-md border border-stone-300 bg-white p-5 shadow-sm" data-testid="finding-panel">
@@ -38,7 +38,7 @@ export function FindingPanel({ model, kind, finding, onClose }: { model: string;
           className="flex flex-wrap items-center gap-2"
           onSubmit={(e) => {
             e.preventDefault();
-            repair.mutate({ source: model, name: target, mode: finding.repair ?? "repair-index" });
+            repair.mutate({ kind: "repair", source: model, name: target, mode: finding.repair ?? "repair-index" });
           }}
         >
           <label htmlFor="repair-target" className="text-sm">
@@ -55,8 +55,8 @@ export function FindingPanel({ model, kind, finding, onClose }: { model: string;
         <JobProgress
           id={repair.data.id}
           onFinished={(job) => {
-            if (job.status !== "succeeded") return;
-            setRepaired((job.result as { workspace: string }).workspace);
+            if (job.kind !== "repair" || !job.result) return;
+            setRepaired(job.result.target.split("/").pop() ?? job.result.target);
             void queryClient.invalidateQueries(trpc.models.matrix.queryFilter());
           }}
         />

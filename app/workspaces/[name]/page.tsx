@@ -4,7 +4,8 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useParams, useRouter, useSearchParams } from "next/navigation";
 import { Suspense, useState } from "react";
-import type { JobSnapshot } from "../../../server/jobs/job-registry";
+import type { LoadCheck } from "../../../lib/mlx/verify-load";
+import type { AppJob } from "../../../server/services";
 import { ErrorBox } from "../../_components/error-box";
 import { FindingsList } from "../../_components/findings-list";
 import { formatBytes } from "../../_components/format";
@@ -31,13 +32,6 @@ const REPAIR_TEXT: Record<RepairModeName, string> = {
   "repair-all": "Applies every safe repair the findings call for, in one pass.",
 };
 
-interface LoadCheck {
-  tokens: number[];
-  text: string;
-  loadSeconds: number;
-  generateSeconds: number;
-}
-
 function Workspace() {
   const { name: raw } = useParams<{ name: string }>();
   const name = decodeURIComponent(raw);
@@ -51,14 +45,14 @@ function Workspace() {
   const repairJob = search.get("repair");
   const verifyJob = search.get("verify");
   const repair = useMutation(
-    trpc.jobs.startRepair.mutationOptions({ onSuccess: (job) => router.replace(`?repair=${job.id}`) }),
+    trpc.operations.start.mutationOptions({ onSuccess: (job) => router.replace(`?repair=${job.id}`) }),
   );
-  const verify = useMutation(trpc.jobs.startVerify.mutationOptions({ onSuccess: (job) => router.replace(`?verify=${job.id}`) }));
+  const verify = useMutation(trpc.operations.start.mutationOptions({ onSuccess: (job) => router.replace(`?verify=${job.id}`) }));
   const [repaired, setRepaired] = useState<string | null>(null);
   const [loaded, setLoaded] = useState<LoadCheck | null>(null);
 
-  const onRepairFinished = (job: JobSnapshot) => {
-    if (job.status === "succeeded") setRepaired((job.result as { workspace: string }).workspace);
+  const onRepairFinished = (job: AppJob) => {
+    if (job.kind === "repair" && job.result) setRepaired(job.result.target.split("/").pop() ?? job.result.target);
     void queryClient.invalidateQueries(trpc.models.list.queryFilter());
   };
 
@@ -105,7 +99,7 @@ function Workspace() {
             className="flex flex-wrap items-center gap-2"
             onSubmit={(e) => {
               e.preventDefault();
-              repair.mutate({ source: name, name: target, mode: repairMode ?? "repair-index" });
+              repair.mutate({ kind: "repair", source: name, name: target, mode: repairMode ?? "repair-index" });
             }}
           >
             <label htmlFor="target" className="text-sm">New workspace</label>
@@ -132,7 +126,7 @@ function Workspace() {
         <Link href={`/chat?model=${encodeURIComponent(name)}`} className="block text-sm font-medium text-stone-800 hover:underline">Chat with {name} →</Link>
         <button
           type="button"
-          onClick={() => verify.mutate({ spec: name })}
+          onClick={() => verify.mutate({ kind: "verify-load", spec: name })}
           className="rounded-md border border-stone-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-stone-50"
           disabled={verify.isPending}
         >
@@ -140,7 +134,7 @@ function Workspace() {
         </button>
         <ErrorBox error={verify.error} />
         {verifyJob ? (
-          <JobProgress id={verifyJob} onFinished={(job) => job.status === "succeeded" && setLoaded(job.result as LoadCheck)} />
+          <JobProgress id={verifyJob} onFinished={(job) => job.kind === "verify-load" && setLoaded(job.result)} />
         ) : null}
         {loaded ? (
           <div className="rounded-md border border-emerald-200 bg-emerald-50 p-3 text-sm" data-testid="load-result">

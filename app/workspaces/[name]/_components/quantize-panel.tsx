@@ -4,8 +4,8 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
-import type { QualityReport as Report } from "../../../../lib/quantize/quality-report";
-import type { JobSnapshot } from "../../../../server/jobs/job-registry";
+import type { TransformResult } from "../../../../lib/convert/transform-weights";
+import type { AppJob } from "../../../../server/services";
 import { ErrorBox } from "../../../_components/error-box";
 import { formatBytes, formatSeconds } from "../../../_components/format";
 import { JobProgress } from "../../../_components/job-progress";
@@ -22,16 +22,10 @@ type Group = (typeof GROUPS)[number];
 type Recipe = (typeof RECIPES)[number];
 type Dtype = (typeof DTYPES)[number];
 
-interface QuantizeResult {
-  workspace: string;
-  healthy: boolean | null;
-  reason: string | null;
-  outputBytes: number;
-  bitsPerWeight: number;
-  seconds: number;
-  warnings: string[];
-  quality: Report | null;
-}
+type QuantizeResult = TransformResult & { workspace: string };
+
+/** A workspace is named by its folder. */
+const workspaceOf = (path: string) => path.split("/").pop() ?? path;
 
 const select = "rounded-md border border-stone-300 bg-white px-2 py-1 text-sm";
 
@@ -59,10 +53,10 @@ export function QuantizePanel({ spec }: { spec: string }) {
   const estimate = useQuery({ ...trpc.convert.estimate.queryOptions({ spec, options }), enabled: open });
   const stored = useQuery(trpc.convert.quality.queryOptions({ spec }));
   const start = useMutation(
-    trpc.convert.start.mutationOptions({ onSuccess: (job) => router.replace(`?quantize=${job.id}`, { scroll: false }) }),
+    trpc.operations.start.mutationOptions({ onSuccess: (job) => router.replace(`?quantize=${job.id}`, { scroll: false }) }),
   );
-  const onFinished = (job: JobSnapshot) => {
-    if (job.status === "succeeded") setResult(job.result as QuantizeResult);
+  const onFinished = (job: AppJob) => {
+    if (job.kind === "convert-weights" && job.result) setResult({ ...job.result, workspace: workspaceOf(job.result.target) });
     void queryClient.invalidateQueries(trpc.models.list.queryFilter());
   };
 
@@ -92,7 +86,7 @@ export function QuantizePanel({ spec }: { spec: string }) {
           className="space-y-3 rounded-md border border-stone-200 bg-stone-100/60 p-4"
           onSubmit={(e) => {
             e.preventDefault();
-            start.mutate({ source: spec, name: target, options });
+            start.mutate({ kind: "convert-weights", source: spec, name: target, options });
           }}
         >
           <div className="flex flex-wrap items-end gap-4">
@@ -182,8 +176,8 @@ export function QuantizePanel({ spec }: { spec: string }) {
       {result ? (
         <div className="space-y-3 rounded-md border border-emerald-200 bg-emerald-50/50 p-4" data-testid="quantize-result">
           <p className="text-sm">
-            {formatBytes(result.outputBytes)}, {result.bitsPerWeight.toFixed(2)} bits per weight, in {formatSeconds(result.seconds)};{" "}
-            {result.healthy ? "healthy" : `health: ${result.reason ?? "not checked"}`}.
+            {formatBytes(result.totalSize)}, {result.bitsPerWeight.toFixed(2)} bits per weight, in {formatSeconds(result.seconds)};{" "}
+            {result.health ? (result.health.healthy ? "healthy" : `health: ${result.health.reason}`) : "health not checked"}.
           </p>
           {result.warnings.map((w) => (
             <p key={w} className="text-sm text-amber-800">

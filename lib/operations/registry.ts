@@ -1,0 +1,13 @@
+import { convertWeightsOperation } from "./convert-weights";
+import { repairOperation } from "./repair";
+import { verifyLoadOperation } from "./verify-load";
+
+/** Every operation the app runs as a job, by kind. */
+export const OPERATIONS = {
+  repair: repairOperation,
+  "convert-weights": convertWeightsOperation,
+  "verify-load": verifyLoadOperation,
+};
+
+export type AppOperations = typeof OPERATIONS;
+export type OperationKind = keyof AppOperations;

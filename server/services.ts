@@ -1,0 +1,48 @@
+import { createActiveReplies, type ActiveReplies } from "../lib/chat/active-replies";
+import { openChatStore, type ChatStore } from "../lib/chat/chat-store";
+import { getConfig, type WhetConfig } from "../lib/config";
+import { OPERATIONS, type AppOperations } from "../lib/operations/registry";
+import type { QueueName } from "../lib/operations/operation";
+import { createRunnerPool, type RunnerPool } from "../lib/runner/runner-pool";
+import { openAppDatabase, type AppDatabase } from "../lib/store/app-database";
+import { createJobRuntime, type JobOf, type JobRuntime } from "./jobs/job-runtime";
+
+export type AppJob = JobOf<AppOperations>;
+
+/** What the server holds for its whole life, made once from the configuration and handed to every request through the context. */
+export interface Services {
+  config: WhetConfig;
+  db: AppDatabase;
+  jobs: JobRuntime<AppOperations>;
+  runners: RunnerPool;
+  chats: ChatStore;
+  replies: ActiveReplies;
+  /** Stops jobs (resumable ones continue at the next start), runners and the database. */
+  close(): Promise<void>;
+}
+
+export function createServices(config: WhetConfig, options: { concurrency?: Partial<Record<QueueName, number>>; fetch?: typeof fetch } = {}): Services {
+  const db = openAppDatabase(config.dataDir);
+  const jobs = createJobRuntime({ db, config, operations: OPERATIONS, ...options });
+  const runners = createRunnerPool({ config });
+  return {
+    config,
+    db,
+    jobs,
+    runners,
+    chats: openChatStore(db, config.dataDir),
+    replies: createActiveReplies(),
+    async close() {
+      await Promise.all([jobs.close(), runners.stopAll()]);
+      db.close();
+    },
+  };
+}
+
+// The one process-wide instance. Held on globalThis because `next dev` reloads modules; everything else gets it through the context.
+const holder = globalThis as typeof globalThis & { __whetServices?: Services };
+
+export function getServices(): Services {
+  holder.__whetServices ??= createServices(getConfig());
+  return holder.__whetServices;
+}
