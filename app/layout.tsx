@@ -14,6 +14,7 @@ const NAV = [
   { href: "/hub", label: "Hub" },
   { href: "/chat", label: "Chat" },
   { href: "/matrix", label: "Defects" },
+  { href: "/downloads", label: "Downloads" },
   { href: "/jobs", label: "Jobs" },
   { href: "/doctor", label: "Status" },
 ];

@@ -12,7 +12,7 @@ const STATE_LABEL: Record<AppJob["state"], string> = {
   queued: "queued",
   running: "running",
   paused: "paused",
-  succeeded: "done",
+  succeeded: "succeeded",
   failed: "failed",
   cancelled: "cancelled",
   interrupted: "interrupted",

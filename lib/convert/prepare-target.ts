@@ -1,7 +1,51 @@
 import { mkdir, readdir, rm, stat } from "node:fs/promises";
+import { join } from "node:path";
 import { WhetError } from "../errors";
 import { isInside, realPathLenient } from "../fs/path-inside";
-import { newSentinel, readSentinel, writeSentinel, type Sentinel } from "../workspace/sentinel";
+import { newSentinel, readSentinel, updateSentinel, writeSentinel, type Sentinel } from "../workspace/sentinel";
+
+/**
+ * A convert's target says it is being written until the last file is in:
+ * a killed convert leaves a target that health reports as incomplete and
+ * that the next convert into it may clear.
+ */
+export const CONVERT_WRITING = "writing";
+export const CONVERT_COMPLETE = "complete";
+
+function processAlive(pid: unknown): boolean {
+  if (typeof pid !== "number" || !Number.isSafeInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * A non-empty target left by a convert that did not finish (its sentinel says
+ * "writing" and its writer is gone) is cleared so the convert can run again;
+ * anything else non-empty is refused.
+ */
+async function clearLeftover(dst: string): Promise<void> {
+  const sentinel = await readSentinel(dst);
+  if (sentinel?.convert_status !== CONVERT_WRITING) {
+    throw new WhetError("target_not_empty", `Target directory not empty: ${dst}`, "Choose a new folder, or empty this one first.");
+  }
+  if (processAlive(sentinel.writer_pid)) {
+    throw new WhetError(
+      "target_busy",
+      `Target ${dst} is being written by another convert (process ${String(sentinel.writer_pid)})`,
+      "Wait for it to finish, or choose another target.",
+    );
+  }
+  for (const entry of await readdir(dst)) await rm(join(dst, entry), { recursive: true, force: true });
+}
+
+/** Marks a convert's output as finished: from now on health judges its content, not its state. */
+export async function markTargetComplete(target: string): Promise<void> {
+  await updateSentinel(target, { convert_status: CONVERT_COMPLETE, writer_pid: null });
+}
 
 /** The HF locations convert must never read from or write into. */
 export interface CacheRoots {
@@ -67,9 +111,7 @@ export async function checkConvertPaths(source: string, target: string, roots: C
   if (existing && !existing.isDirectory()) {
     throw new WhetError("target_not_directory", `Target exists and is not a directory: ${dst}`, "Choose a new folder name for the target.");
   }
-  if (existing && (await readdir(dst)).length > 0) {
-    throw new WhetError("target_not_empty", `Target directory not empty: ${dst}`, "Choose a new folder, or empty this one first.");
-  }
+  if (existing && (await readdir(dst)).length > 0) await clearLeftover(dst);
   return { source: src, target: dst, sourceSentinel: await readSentinel(src) };
 }
 
@@ -91,7 +133,7 @@ export async function createTarget(
       return;
     }
     for (const entry of await readdir(paths.target)) {
-      await rm(`${paths.target}/${entry}`, { recursive: true, force: true });
+      await rm(join(paths.target, entry), { recursive: true, force: true });
     }
   };
   const source = paths.sourceSentinel;
@@ -103,7 +145,7 @@ export async function createTarget(
         mode,
         sourceRepo: source?.managed ? (source.source_repo ?? null) : paths.source,
         sourceRevision: source?.managed ? (source.source_revision ?? null) : null,
-        extra: { source_path: paths.source, ...extra },
+        extra: { source_path: paths.source, ...extra, convert_status: CONVERT_WRITING, writer_pid: process.pid },
       }),
     );
   } catch (error) {

@@ -14,7 +14,7 @@ import { readJsonObject } from "../fs/read-json-object";
 import { writeJson } from "../fs/write-json";
 import { fixConfig } from "./fix-config";
 import { makeShards } from "./make-shards";
-import { checkConvertPaths, createTarget, type CacheRoots } from "./prepare-target";
+import { checkConvertPaths, createTarget, markTargetComplete, type CacheRoots } from "./prepare-target";
 import { rebuildIndex } from "./rebuild-index";
 import { whisperPreprocessorConfig } from "./whisper-preprocessor";
 
@@ -208,6 +208,7 @@ export async function repairModel(params: RepairParams): Promise<RepairResult> {
     );
     const droppedFromIndex = [...new Set(stale)].filter((t) => !index.weightMap.has(t)).sort();
 
+    await markTargetComplete(paths.target);
     let health: HealthReport | null = null;
     if (!skipHealth) {
       onProgress?.({ phase: "health-check", filesDone: total, filesTotal: total });

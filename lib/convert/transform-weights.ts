@@ -9,7 +9,7 @@ import { preallocateSafetensors } from "../safetensors/preallocate-safetensors";
 import { updateSentinel } from "../workspace/sentinel";
 import { copyModelFiles, listModelFiles } from "./copy-model-files";
 import { outputConfig } from "./output-config";
-import { checkConvertPaths, createTarget, type CacheRoots } from "./prepare-target";
+import { checkConvertPaths, createTarget, markTargetComplete, type CacheRoots } from "./prepare-target";
 import { readSourceWeights, weightFiles } from "./source-weights";
 import { runWeightJobs } from "./weight-pool";
 import { weightJobs, type Location } from "./weight-jobs";
@@ -145,6 +145,7 @@ export async function transformWeights(params: TransformParams): Promise<Transfo
 
     const quantized = plan.tasks.flatMap((t, i) => (t.kind === "quantize" ? [{ module: t.module, bits: t.bits, groupSize: t.groupSize, sums: sums[i] as ErrorSums }] : []));
     const quality = quantized.length ? qualityReport(quantized) : null;
+    await markTargetComplete(paths.target);
     let health: HealthReport | null = null;
     if (!skipHealth) {
       report("health-check", tensorsTotal, bytesTotal);
