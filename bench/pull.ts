@@ -320,7 +320,7 @@ async function main(): Promise<void> {
     }
     const resumes: Record<string, Resume | string> = {};
     for (const tool of [PYTHON_TOOL, WHET_TOOL]) {
-      resumes[tool.name] = notes[tool.name] ? "not available" : await resumeRun(hub, tool, source, commit);
+      resumes[tool.name] = notes[tool.name] ?? (await resumeRun(hub, tool, source, commit));
     }
     report(source, cat, times, notes, resumes);
   } finally {

@@ -120,7 +120,7 @@ export async function startFaultProxy(options: { target: string; rules?: FaultRu
     if (fault?.kind === "extra") delete headers["content-length"];
     const status = upstream.statusCode ?? 502;
 
-    if (fault?.kind === "rewriteJson" && method !== "HEAD") {
+    if (fault?.kind === "rewriteJson") {
       const original = await readJsonBody(upstream);
       const text = original.json === undefined ? original.bytes : Buffer.from(JSON.stringify(fault.transform(original.json.value, { method, path })) ?? "null");
       res.writeHead(status, { ...headers, "content-length": String(text.byteLength) });
@@ -128,7 +128,7 @@ export async function startFaultProxy(options: { target: string; rules?: FaultRu
       return;
     }
     res.writeHead(status, headers);
-    await relayBody(upstream, res, method === "HEAD" ? null : fault, signal);
+    await relayBody(upstream, res, fault, signal);
   }
 
   function forward(req: IncomingMessage, signal: AbortSignal): Promise<IncomingMessage> {
@@ -175,10 +175,14 @@ export async function startFaultProxy(options: { target: string; rules?: FaultRu
   }
 }
 
+/** Faults that act on a body; a HEAD has none, so they never match one (and never spend a use on it). */
+const BODY_FAULTS: ReadonlySet<Fault["kind"]> = new Set(["drop", "reset", "stall", "slow", "corrupt", "extra", "rewriteJson"]);
+
 /** The first rule that matches and is not spent; using it counts against its `times`. */
 function takeFault(rules: readonly FaultRule[], uses: WeakMap<FaultRule, number>, method: string, path: string): Fault | null {
   for (const rule of rules) {
     if (rule.match.method && rule.match.method.toUpperCase() !== method) continue;
+    if (method === "HEAD" && BODY_FAULTS.has(rule.fault.kind)) continue;
     const test = rule.match.path;
     if (typeof test === "string") {
       if (!path.includes(test)) continue;
