@@ -6,8 +6,9 @@ import { startHubFixture } from "../lib/hub-fixture/start-hub-fixture";
 
 /**
  * Serves the demo repos on loopback for the app's demo mode:
- *   npx tsx scripts/demo-hub.ts [--port N] [--dir D] [--real-models DIR] [--verbose]
- * --real-models adds the real models set-up prepared there (SmolLM2, .whet/models).
+ *   npx tsx scripts/demo-hub.ts [--port N] [--dir D] [--real-models DIR] [--bandwidth BYTES_PER_S] [--verbose]
+ * --real-models adds the real models set-up prepared there (SmolLM2, .whet/models);
+ * --bandwidth slows every file body to one shared link (downloads to watch and pause).
  * Prints exactly one line, {"url": "..."}, on stdout once it accepts
  * requests; request logs (--verbose) go to stderr. Stops on SIGTERM/SIGINT.
  */
@@ -16,17 +17,19 @@ const argsSchema = z.object({
   dir: z.string().min(1).default(".whet/demo-hub"),
   verbose: z.boolean().default(false),
   realModels: z.string().min(1).optional(),
+  bandwidth: z.coerce.number().int().positive().optional(),
 });
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { port: { type: "string" }, dir: { type: "string" }, verbose: { type: "boolean" }, "real-models": { type: "string" } },
+    options: { port: { type: "string" }, dir: { type: "string" }, verbose: { type: "boolean" }, "real-models": { type: "string" }, bandwidth: { type: "string" } },
   });
   const args = argsSchema.parse({ ...values, realModels: values["real-models"] });
   const repos = [...(await buildDemoRepos(resolve(args.dir))), ...(args.realModels ? await realDemoRepos(resolve(args.realModels)) : [])];
   const hub = await startHubFixture({
     repos,
     port: args.port,
+    ...(args.bandwidth ? { bandwidth: args.bandwidth } : {}),
     log: args.verbose ? (line) => process.stderr.write(`${line}\n`) : undefined,
   });
   const stop = () => {

@@ -16,6 +16,7 @@ export interface HandlerOptions {
   store: RepoStore;
   tokens: ReadonlySet<string>;
   pageSize: number;
+  throttle: RouteContext["throttle"];
 }
 
 /** Routes one request to its endpoint; every response carries an `X-Request-Id`, as the Hub's do. */
@@ -39,7 +40,7 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, o
     sendHubError(res, INVALID_CREDENTIALS);
     return;
   }
-  const ctx: RouteContext = { req, res, url, store: options.store, caller, origin, pageSize: options.pageSize };
+  const ctx: RouteContext = { req, res, url, store: options.store, caller, origin, pageSize: options.pageSize, throttle: options.throttle };
   switch (route.name) {
     case "listModels":
       return listModels(ctx);

@@ -13,4 +13,6 @@ export interface RouteContext {
   origin: string;
   /** Most items one page of a listing holds. */
   pageSize: number;
+  /** Slows file bodies to a shared bandwidth, when the fixture was given one. */
+  throttle: (() => import("node:stream").Transform) | null;
 }

@@ -2,6 +2,7 @@ import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { z } from "zod";
 import { WhetError } from "../errors";
+import { sharedBandwidth } from "./bandwidth";
 import { handleRequest } from "./handle-request";
 import { createRepoStore } from "./repo-store";
 import type { RepoSpec, RevisionSpec } from "./repo-spec";
@@ -14,6 +15,8 @@ const optionsSchema = z.object({
   tokens: z.array(z.string().min(1)).default([]),
   /** Most items per listing page; the Hub's is 1000. Lower it to exercise pagination. */
   pageSize: z.number().int().positive().default(1000),
+  /** Bytes per second shared by every file body; unlimited when absent. */
+  bandwidth: z.number().int().positive().optional(),
 });
 
 /** A demo session can run for hours; the record keeps the latest requests only. */
@@ -26,6 +29,7 @@ export interface HubFixtureOptions {
   host?: string;
   tokens?: string[];
   pageSize?: number;
+  bandwidth?: number;
   /** Called with one line per request once it is answered. */
   log?: (line: string) => void;
 }
@@ -55,12 +59,12 @@ export interface HubFixture {
  * download from it into a normal cache.
  */
 export async function startHubFixture(options: HubFixtureOptions = {}): Promise<HubFixture> {
-  const { repos, port, host, tokens, pageSize } = optionsSchema.parse(options);
+  const { repos, port, host, tokens, pageSize, bandwidth } = optionsSchema.parse(options);
   const store = createRepoStore();
   for (const spec of repos) await store.addRepo(spec as RepoSpec);
 
   const requests: RecordedRequest[] = [];
-  const handlerOptions = { store, tokens: new Set(tokens), pageSize };
+  const handlerOptions = { store, tokens: new Set(tokens), pageSize, throttle: bandwidth ? sharedBandwidth(bandwidth) : null };
   const server = createServer((req, res) => {
     const started = performance.now();
     requests.push({ method: req.method ?? "GET", path: req.url ?? "/", headers: req.headers });

@@ -57,7 +57,7 @@ export async function resolve(ctx: RouteContext, repoId: string, revision: strin
     return;
   }
   const body = pointer ? Readable.from([pointer.subarray(start, end + 1)]) : createReadStream(entry.absPath, { start, end });
-  await pipeline(body, ctx.res);
+  await (ctx.throttle ? pipeline(body, ctx.throttle(), ctx.res) : pipeline(body, ctx.res));
 }
 
 /** The Hub's `inline; filename*=UTF-8''…; filename="…";`, with an ASCII fallback name. */
