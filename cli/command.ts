@@ -19,7 +19,8 @@ export interface CommandContext {
 
 /** What a command hands back: data for the envelope and text for people. */
 export type CommandOutcome =
-  | { ok: true; data: unknown; human: string }
+  /** `exitCode` for commands whose success has several outcomes (`whet repair`: 2 nothing to repair, 3 nothing repairable). */
+  | { ok: true; data: unknown; human: string; exitCode?: number }
   /** An operation that ran but failed (exit 1), with whatever data it produced. */
   | { ok: false; error: WhetError; data: unknown; human: string };
 

@@ -17,6 +17,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   search: async () => (await import("./commands/search")).searchCommand,
   doctor: async () => (await import("./commands/doctor")).doctorCommand,
   rm: async () => (await import("./commands/rm")).rmCommand,
+  repair: async () => (await import("./commands/repair")).repairCommand,
   run: async () => (await import("./commands/run")).runCommand,
   serve: async () => (await import("./commands/serve")).serveCommand,
 };
@@ -108,7 +109,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (outcome.ok) {
       if (json) print(successEnvelope(name, outcome.data));
       else io.stdout(`${outcome.human}\n`);
-      return 0;
+      return outcome.exitCode ?? 0;
     }
     if (json) print(errorEnvelope(name, outcome.error, outcome.data));
     else io.stderr(`${outcome.human}\n${name}: Error: ${outcome.error.message}\n  ${outcome.error.hint}\n`);
