@@ -88,6 +88,9 @@ export function describeFailure(error: unknown, context: FailureContext): WhetEr
     case "status": {
       const access = accessError(last, context);
       if (access) return access;
+      if (last.status === 416) {
+        return new WhetError("size_mismatch", `The server has fewer bytes than the listing announced (HTTP 416) while ${context.doing}.`, "The server's listing and its files disagree; check HF_ENDPOINT, or try again later.", details);
+      }
       if (last.status === 429) {
         return new WhetError("rate_limited", `The Hub kept answering HTTP 429 (too many requests)${after} while ${context.doing}.`, "Wait a few minutes and run it again; a token (HF_TOKEN) has a higher limit.", details);
       }

@@ -89,6 +89,8 @@ export async function downloadBlobs(options: DownloadOptions): Promise<void> {
 
   const queue: Part[] = [];
   const open = new Set<Active>();
+  /** Partials whose content can never complete (the server has fewer bytes than listed): not kept for a resume. */
+  const discard = new Set<Active>();
   let nextTask = 0;
 
   const partsOf = (active: Active): Part[] => {
@@ -111,6 +113,7 @@ export async function downloadBlobs(options: DownloadOptions): Promise<void> {
     }
     const got = actual ?? `a file of ${info.size} bytes`;
     if (active.refetched) {
+      await removePartial(task.partial);
       throw new WhetError(
         "checksum_mismatch",
         `${task.path} does not match its ${task.algorithm === "sha256" ? "sha256" : "git sha1"} after a second download: expected ${task.etag}, got ${got}.`,
@@ -158,7 +161,9 @@ export async function downloadBlobs(options: DownloadOptions): Promise<void> {
       onRetry: (error) => events.retry(task, error),
     }).catch((error: unknown) => {
       if (signal.aborted) throw error;
-      throw describeFailure(error, { doing: `downloading ${task.path}`, spec: options.spec, hubUrl: client.hubUrl });
+      const failure = describeFailure(error, { doing: `downloading ${task.path}`, spec: options.spec, hubUrl: client.hubUrl });
+      if (failure.code === "size_mismatch") discard.add(part.active);
+      throw failure;
     });
     if (--part.active.pending === 0) await complete(part.active);
   };
@@ -175,6 +180,7 @@ export async function downloadBlobs(options: DownloadOptions): Promise<void> {
   await Promise.all(Array.from({ length: connections }, () => worker().catch(fail)));
   // Every worker has stopped: nothing writes any more. Keep what was received for a resume.
   await Promise.all([...open].map((active) => active.file.close().catch(() => undefined)));
+  for (const active of discard) await removePartial(active.task.partial);
   if (firstError !== null) throw firstError;
   options.signal.throwIfAborted();
 }

@@ -59,7 +59,7 @@ async function fetchOnce(part: PartRequest, progress: { pos: number }): Promise<
   let reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
   try {
     const response = await hubFetch(part.client, part.url, { headers: whole ? {} : { Range: `bytes=${from}-${part.end - 1}` }, signal: guard.signal });
-    guard.touch();
+    guard.touch(0);
     if (!response.ok) {
       await response.body?.cancel().catch(() => undefined);
       throw statusError(response, part.now());
@@ -71,7 +71,7 @@ async function fetchOnce(part: PartRequest, progress: { pos: number }): Promise<
     while (progress.pos < stop) {
       const { done, value } = await reader.read();
       if (done) throw new TransferError("truncated", `the body ended after ${progress.pos - from} of ${length} bytes`, { retryable: true });
-      guard.touch();
+      guard.touch(value.byteLength);
       const take = Math.min(value.byteLength, stop - progress.pos);
       await part.file.write(take === value.byteLength ? value : value.subarray(0, take), progress.pos);
       progress.pos += take;

@@ -29,7 +29,7 @@ export async function getHubJson(client: HubClient, url: string, request: JsonRe
     try {
       for (let next = await reader?.read(); next && !next.done; next = await reader?.read()) {
         const chunk = next.value;
-        guard.touch();
+        guard.touch(chunk.byteLength);
         length += chunk.byteLength;
         if (length > request.maxBytes) {
           throw new TransferError("overflow", `the answer is larger than ${request.maxBytes} bytes`, { retryable: false });
