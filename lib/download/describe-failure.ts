@@ -9,6 +9,8 @@ export interface FailureContext {
   /** `org/name[@rev]` as asked for. */
   spec: string;
   hubUrl: string;
+  /** The repository file being fetched, when it was a file's content. */
+  file?: string;
 }
 
 function times(n: number): string {
@@ -30,8 +32,13 @@ function accessError(error: TransferError, context: FailureContext): WhetError |
   if (hubCode === "RevisionNotFound") {
     return new WhetError("revision_not_found", `Revision not found for ${context.spec}.`, "Check the branch, tag or commit after '@'.", { status });
   }
-  if (hubCode === "EntryNotFound") {
-    return new WhetError("file_not_found", `A listed file is missing on the Hub while ${context.doing}.`, "The repository changed during the download; run it again.", { status });
+  if (hubCode === "EntryNotFound" || (status === 404 && context.file !== undefined && hubCode !== "RepoNotFound")) {
+    return new WhetError(
+      "file_not_found",
+      `${context.file ?? "A listed file"} is missing on the Hub (HTTP 404) although the listing of ${context.spec} names it.`,
+      "The repository changed during the download; run it again.",
+      { status },
+    );
   }
   if (hubCode === "RepoNotFound" || status === 404) {
     return new WhetError(

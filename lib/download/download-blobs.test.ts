@@ -15,7 +15,7 @@ import type { RetryPolicy } from "./retry-policy";
 const tempDir = useTempDirs();
 const SHARD = "model-00001-of-00002.safetensors";
 const TOKEN = "hf_blobtoken0123456789";
-const FAST: RetryPolicy = { maxRetries: 3, baseDelayMs: 10, maxDelayMs: 40, maxRetryAfterMs: 5_000 };
+const FAST: RetryPolicy = { maxRetries: 3, maxUnreachableRetries: 1, baseDelayMs: 10, maxDelayMs: 40, maxRetryAfterMs: 5_000 };
 
 async function serve(rules: FaultRule[] = []) {
   const root = await tempDir();

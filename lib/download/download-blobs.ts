@@ -161,7 +161,7 @@ export async function downloadBlobs(options: DownloadOptions): Promise<void> {
       onRetry: (error) => events.retry(task, error),
     }).catch((error: unknown) => {
       if (signal.aborted) throw error;
-      const failure = describeFailure(error, { doing: `downloading ${task.path}`, spec: options.spec, hubUrl: client.hubUrl });
+      const failure = describeFailure(error, { doing: `downloading ${task.path}`, spec: options.spec, hubUrl: client.hubUrl, file: task.path });
       if (failure.code === "size_mismatch") discard.add(part.active);
       throw failure;
     });

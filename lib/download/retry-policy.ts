@@ -3,13 +3,15 @@ import { TransferError } from "./transfer-error";
 export interface RetryPolicy {
   /** Retries per request (a part of a file, a listing page) before its error is final. */
   maxRetries: number;
+  /** Fewer for a server that cannot be reached at all: nothing suggests it is coming back. */
+  maxUnreachableRetries: number;
   baseDelayMs: number;
   maxDelayMs: number;
   /** A Retry-After longer than this is not waited for: the error is final. */
   maxRetryAfterMs: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxRetries: 5, baseDelayMs: 250, maxDelayMs: 8_000, maxRetryAfterMs: 60_000 };
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxRetries: 5, maxUnreachableRetries: 2, baseDelayMs: 250, maxDelayMs: 8_000, maxRetryAfterMs: 60_000 };
 
 /** Retry-After as seconds or an HTTP date, in milliseconds from `now`; null when absent or unreadable. */
 export function parseRetryAfter(value: string | null, now: number): number | null {
@@ -73,7 +75,8 @@ export async function withRetries<T>(
       return await attempt();
     } catch (error) {
       if (options.signal.aborted || !(error instanceof TransferError) || !error.retryable) throw error;
-      const delay = retry < options.policy.maxRetries ? retryDelayMs(options.policy, retry + 1, error) : null;
+      const allowed = error.failure === "unreachable" ? options.policy.maxUnreachableRetries : options.policy.maxRetries;
+      const delay = retry < allowed ? retryDelayMs(options.policy, retry + 1, error) : null;
       if (delay === null) throw new RetriesExhausted(error, retry);
       options.onRetry?.(error, delay);
       await sleep(delay, options.signal);
