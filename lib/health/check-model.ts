@@ -1,7 +1,6 @@
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { WhetError } from "../errors";
-import { readSentinel } from "../workspace/sentinel";
 import type { Finding } from "./finding";
 import { inspectFolder } from "./inspect-folder";
 import { configRules } from "./rules/config-rules";
@@ -12,17 +11,21 @@ import { tokenizerFiles } from "./rules/tokenizer-files";
 import { weightPresence } from "./rules/weight-presence";
 import { tokenizerRegex } from "./rules/tokenizer-regex";
 import { chatTemplate } from "./rules/chat-template";
+import { cloneIncomplete } from "./rules/clone-incomplete";
 import { safetensorsMetadata } from "./rules/safetensors-metadata";
 import { modelStructure, tiedEmbeddings } from "./rules/model-structure";
 import { vocabSize } from "./rules/vocab-size";
 import { quantizationConsistency } from "./rules/quantization-consistency";
 import { eosConsistency } from "./rules/eos-consistency";
 
-/** mlx-knife's integrity rules, in its order, so the first blocking reason matches its report. */
-const INTEGRITY: readonly Rule[] = [configRules, weightPresence, shardIntegrity, indexConsistency, tokenizerFiles];
+/**
+ * mlx-knife's integrity rules, in its order, so the first blocking reason matches its report;
+ * an unfinished clone comes first, as it explains whatever else is missing.
+ */
+const INTEGRITY: readonly Rule[] = [cloneIncomplete, configRules, weightPresence, shardIntegrity, indexConsistency, tokenizerFiles];
 
 /** Findings that mean some weights are not here: checking what the rest lacks would only repeat them. */
-const INCOMPLETE = new Set(["shards-missing", "partial-download", "lfs-pointer", "shard-truncated", "shard-corrupt", "shard-empty", "broken-link"]);
+const INCOMPLETE = new Set(["clone-incomplete", "shards-missing", "partial-download", "lfs-pointer", "shard-truncated", "shard-corrupt", "shard-empty", "broken-link"]);
 
 /** Consistency between files, beyond mlx-knife's checks. */
 const CONSISTENCY: readonly Rule[] = [
@@ -67,13 +70,12 @@ export async function checkModel(dir: string, name?: string): Promise<HealthRepo
   const findings = INTEGRITY.flatMap((rule) => rule(facts));
   if (!findings.some((f) => INCOMPLETE.has(f.id))) findings.push(...CONSISTENCY.flatMap((rule) => rule(facts)));
   const blocking = findings.find((f) => f.severity === "blocks-loading");
-  const sentinel = await readSentinel(path);
   return {
     path,
     healthy: blocking === undefined,
     reason: blocking?.reason ?? (facts.index.state === "ok" ? "Multi-file model complete" : "Model is healthy"),
     findings,
-    managed: sentinel?.managed === true,
+    managed: facts.sentinel?.managed === true,
     bytesRead: facts.bytesRead,
   };
 }

@@ -3,7 +3,7 @@ import { basename, join } from "node:path";
 import { isWhetError, type WhetError } from "../errors";
 import { readSafetensorsHeader, type SafetensorsHeader } from "../safetensors/read-header";
 import { INDEX_FILE, readIndex, type SafetensorsIndex } from "../safetensors/index-file";
-import { SENTINEL_FILE } from "../workspace/sentinel";
+import { readSentinel, SENTINEL_FILE, type Sentinel } from "../workspace/sentinel";
 
 export interface FileFact {
   /** Posix path relative to the folder. */
@@ -46,6 +46,8 @@ export interface FolderFacts {
   /** Top-level `*.safetensors`, sorted by name. */
   shards: ShardFact[];
   lfsPointers: string[];
+  /** The workspace sentinel, when the folder has a valid one. */
+  sentinel: Sentinel | null;
   bytesRead: number;
 }
 
@@ -125,12 +127,13 @@ export async function inspectFolder(dir: string, name: string = basename(dir)): 
   const files = await walk(dir);
   let bytesRead = 0;
 
-  const [config, tokenizerConfig, tokenizer, generationConfig, chatTemplate] = await Promise.all([
+  const [config, tokenizerConfig, tokenizer, generationConfig, chatTemplate, sentinel] = await Promise.all([
     readJsonFile(join(dir, "config.json")),
     readJsonFile(join(dir, "tokenizer_config.json")),
     readJsonFile(join(dir, "tokenizer.json")),
     readJsonFile(join(dir, "generation_config.json")),
     readChatTemplateFile(dir),
+    readSentinel(dir),
   ]);
   bytesRead += config.bytes + tokenizerConfig.bytes + tokenizer.bytes + generationConfig.bytes + chatTemplate.bytes;
 
@@ -182,6 +185,7 @@ export async function inspectFolder(dir: string, name: string = basename(dir)): 
     index,
     shards,
     lfsPointers,
+    sentinel,
     bytesRead,
   };
 }
