@@ -1,5 +1,5 @@
 import { lstat, mkdir, readdir, rename, rm, stat } from "node:fs/promises";
-import { dirname, isAbsolute, join } from "node:path";
+import { basename, dirname, isAbsolute, join } from "node:path";
 import { z } from "zod";
 import { WhetError } from "../errors";
 import { copyFileCow } from "../fs/copy-file-cow";
@@ -233,7 +233,7 @@ export const cloneOperation = defineOperation({
   queue: "downloads",
   resumable: true,
   input: cloneInput,
-  title: (input: CloneInput) => `Clone ${input.repo} → ${input.target}`,
+  title: (input: CloneInput) => `Clone ${input.repo} → ${basename(input.target)}`,
   key: (input: CloneInput) => `clone:${input.target}`,
   run(input: CloneInput, deps: OperationDeps): AsyncGenerator<DownloadProgress, CloneResult> {
     const tracker = downloadTracker(input.repo.split("@")[0] as string, "resolving", deps.now);

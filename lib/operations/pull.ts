@@ -17,6 +17,8 @@ import type { RepoFile } from "../download/repo-file";
 import { DEFAULT_RETRY_POLICY } from "../download/retry-policy";
 import { defineOperation, type OperationDeps } from "./operation";
 
+import { cleanPartials } from "../cache/clean-partials";
+
 export { cleanPartials, type RemovedPartial } from "../cache/clean-partials";
 export type { DownloadProgress, FileProgress } from "../download/download-progress";
 
@@ -179,6 +181,10 @@ export const pullOperation = defineOperation({
   input: pullInput,
   title: (input: PullInput) => `Pull ${input.repo}`,
   key: (input: PullInput) => `pull:${input.repo}:${JSON.stringify([input.include ?? null, input.exclude ?? null])}`,
+  // A paused or interrupted pull that is cancelled leaves no partial downloads of its repo behind.
+  async discard(input: PullInput, config) {
+    await cleanPartials(config.hubCache, parseRepoSpec(input.repo).repoId);
+  },
   run(input: PullInput, deps: OperationDeps): AsyncGenerator<DownloadProgress, PullResult> {
     const tracker = downloadTracker(input.repo.split("@")[0] as string, "resolving", deps.now);
     const pump = progressPump(tracker.snapshot, deps.now);

@@ -2,6 +2,9 @@ import { tracked } from "@trpc/server";
 import { join } from "node:path";
 import { z } from "zod";
 import type { WeightMode } from "../../lib/convert/weight-plan";
+import { WhetError } from "../../lib/errors";
+import { parseRepoSpec } from "../../lib/hub/repo-spec";
+import { cleanPartials } from "../../lib/operations/pull";
 import { REPAIR_MODES } from "../../lib/operations/repair";
 import { resolveModel } from "../../lib/models/resolve-model";
 import { DEFAULT_GROUP_SIZE, bitsSchema, dtypeSchema, groupSizeSchema, recipeSchema } from "../../lib/quantize/quant-options";
@@ -34,7 +37,12 @@ export function toWeightMode(o: z.infer<typeof weightOptions>): WeightMode {
   };
 }
 
+const repoSpec = z.string().min(3).max(300);
+const patterns = z.array(z.string().min(1).max(512)).max(64).optional();
+
 const startInput = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("pull"), repo: repoSpec, include: patterns, exclude: patterns }),
+  z.object({ kind: z.literal("clone"), repo: repoSpec, name: workspaceName }),
   z.object({ kind: z.literal("repair"), source: modelSpec, name: workspaceName, mode: z.enum(REPAIR_MODES).default("repair-index") }),
   z.object({ kind: z.literal("convert-weights"), source: modelSpec, name: workspaceName, options: weightOptions }),
   z.object({ kind: z.literal("verify-load"), spec: modelSpec }),
@@ -46,6 +54,12 @@ const roots = (ctx: Context) => ({ hubCache: ctx.config.hubCache, workspaceRoot:
 async function start(ctx: Context, input: z.infer<typeof startInput>): Promise<AppJob> {
   const { jobs } = ctx.services;
   switch (input.kind) {
+    case "pull":
+      parseRepoSpec(input.repo);
+      return jobs.start("pull", { repo: input.repo, ...(input.include ? { include: input.include } : {}), ...(input.exclude ? { exclude: input.exclude } : {}) });
+    case "clone":
+      parseRepoSpec(input.repo);
+      return jobs.start("clone", { repo: input.repo, target: join(ctx.config.workspaceRoot, input.name) });
     case "repair": {
       const source = await resolveModel(input.source, roots(ctx));
       return jobs.start("repair", { source: source.path, sourceName: source.name, target: join(ctx.config.workspaceRoot, input.name), mode: input.mode });
@@ -76,6 +90,14 @@ export const operationsRouter = router({
   cancel: publicProcedure.input(jobId).mutation(({ ctx, input }) => ctx.services.jobs.cancel(input.id)),
   pause: publicProcedure.input(jobId).mutation(({ ctx, input }) => ctx.services.jobs.pause(input.id)),
   resume: publicProcedure.input(jobId).mutation(({ ctx, input }) => ctx.services.jobs.resume(input.id)),
+  /** Removes partial downloads in the HF cache that no queued, running or paused pull will resume. */
+  cleanPartials: publicProcedure.mutation(({ ctx }) => {
+    const active = ctx.services.jobs.list({ kinds: ["pull"], states: ["queued", "running", "paused"] });
+    if (active.length > 0) {
+      throw new WhetError("downloads_active", `${active.length} pull${active.length === 1 ? " is" : "s are"} not finished; their partial files are kept for them`, "Cancel those pulls first, or wait until they end.");
+    }
+    return cleanPartials(ctx.config.hubCache);
+  }),
   /** Every state of a job until it ends; a reconnecting browser resumes after the last state it saw. */
   watch: publicProcedure.input(jobId.extend({ lastEventId: z.string().nullish() })).subscription(async function* ({ ctx, input, signal }) {
     const after = Number(input.lastEventId ?? 0);
