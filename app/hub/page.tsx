@@ -126,6 +126,9 @@ function HubSearch() {
                 </p>
               </div>
               <div className="flex shrink-0 gap-4">
+                <Link href={`/repair?repo=${encodeURIComponent(model.id)}`} className="text-sm text-stone-700 hover:underline">
+                  Fix…
+                </Link>
                 <button type="button" className="text-sm text-stone-700 hover:underline" disabled={pull.isPending} onClick={() => pull.mutate({ kind: "pull", repo: model.id })}>
                   Pull to cache
                 </button>

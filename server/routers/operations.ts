@@ -46,6 +46,8 @@ const startInput = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("repair"), source: modelSpec, name: workspaceName, mode: z.enum(REPAIR_MODES).default("repair-index") }),
   z.object({ kind: z.literal("convert-weights"), source: modelSpec, name: workspaceName, options: weightOptions }),
   z.object({ kind: z.literal("verify-load"), spec: modelSpec }),
+  /** The repair wizard: `copyName` is the workspace a cache model is copied into first. */
+  z.object({ kind: z.literal("fix"), spec: modelSpec, name: workspaceName, copyName: workspaceName.optional() }),
 ]);
 
 const roots = (ctx: Context) => ({ hubCache: ctx.config.hubCache, workspaceRoot: ctx.config.workspaceRoot });
@@ -71,6 +73,16 @@ async function start(ctx: Context, input: z.infer<typeof startInput>): Promise<A
         sourceName: source.name,
         target: join(ctx.config.workspaceRoot, input.name),
         options: toWeightMode(input.options),
+      });
+    }
+    case "fix": {
+      const model = await resolveModel(input.spec, roots(ctx));
+      const copyTarget = join(ctx.config.workspaceRoot, input.copyName ?? `${input.name}-source`);
+      return jobs.start("fix", {
+        source: model.path,
+        sourceName: model.name,
+        target: join(ctx.config.workspaceRoot, input.name),
+        ...(model.kind === "cache" ? { fromCache: { repoId: model.repoId, commit: model.commit, copyTarget } } : {}),
       });
     }
     case "verify-load": {

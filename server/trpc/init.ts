@@ -1,5 +1,6 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
+import { ZodError } from "zod";
 import { WhetError } from "../../lib/errors";
 import type { Context } from "./context";
 
@@ -20,8 +21,18 @@ const t = initTRPC.context<Context>().create({
     client: { reconnectAfterInactivityMs: 15_000 },
   },
   errorFormatter({ shape, error }) {
+    // Invalid input reads as sentences naming the field, never as zod's issue list.
+    if (error.cause instanceof ZodError) {
+      const issues = error.cause.issues;
+      const field = issues[0]?.path.map(String).join(".") || null;
+      return {
+        ...shape,
+        message: issues.map((i) => i.message).join(" "),
+        data: { ...shape.data, whet: { code: "invalid_input", hint: "Correct it and try again.", field } },
+      };
+    }
     const cause = error.cause instanceof WhetError ? error.cause : null;
-    return { ...shape, data: { ...shape.data, whet: cause ? { code: cause.code, hint: cause.hint } : null } };
+    return { ...shape, data: { ...shape.data, whet: cause ? { code: cause.code, hint: cause.hint, field: null } : null } };
   },
 });
 

@@ -1,0 +1,32 @@
+import { statfs } from "node:fs/promises";
+import { z } from "zod";
+import { folderSize } from "../../lib/fs/folder-size";
+import { checkModel } from "../../lib/health/check-model";
+import { resolveModel } from "../../lib/models/resolve-model";
+import { planRepair } from "../../lib/repair/plan-repair";
+import { freeWorkspaceName } from "../../lib/workspace/free-workspace-name";
+import { publicProcedure, router } from "../trpc/init";
+
+const spec = z.string().min(1).max(500);
+
+/** The repair wizard's questions: what is wrong with a model, and what repairing it would take. */
+export const repairRouter = router({
+  diagnose: publicProcedure.input(z.object({ spec })).query(async ({ ctx, input }) => {
+    const model = await resolveModel(input.spec, { hubCache: ctx.config.hubCache, workspaceRoot: ctx.config.workspaceRoot });
+    const report = await checkModel(model.path, model.name);
+    const short = model.name.split("/").pop() ?? model.name;
+    const bytes = await folderSize(model.path);
+    const free = await statfs(ctx.config.workspaceRoot).then((s) => s.bavail * s.bsize, () => null);
+    return {
+      name: model.name,
+      kind: model.kind,
+      plan: planRepair(report.findings),
+      bytes,
+      /** A cache model is copied into a workspace first, so the plan needs room for two copies. */
+      bytesNeeded: model.kind === "cache" ? 2 * bytes : bytes,
+      bytesFree: free,
+      proposedName: await freeWorkspaceName(ctx.config.workspaceRoot, `${short}-fixed`),
+      copyName: model.kind === "cache" ? await freeWorkspaceName(ctx.config.workspaceRoot, short) : null,
+    };
+  }),
+});
