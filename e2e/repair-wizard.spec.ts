@@ -31,7 +31,7 @@ test("the repair wizard takes every broken demo model from its Hub id to a chat 
     if (first) {
       // A name the wizard refuses is explained next to the field, in words.
       await target.fill("bad name/with slash");
-      await expect(page.getByRole("alert")).toContainText("Use letters, digits");
+      await expect(page.locator("#target-error").getByRole("alert")).toContainText("Use letters, digits");
       await target.fill(`${name}-fixed`);
       await shot(page, testInfo, "3-plan");
     }

@@ -9,7 +9,7 @@ export function diskMargin(bytes: number): number {
 }
 
 /** Free bytes for an unprivileged writer on the filesystem of `path` (or of its nearest existing parent). */
-async function freeBytes(path: string): Promise<number> {
+export async function freeBytes(path: string): Promise<number> {
   for (let dir = path; ; dir = dirname(dir)) {
     const info = await statfs(dir).catch(() => null);
     if (info) return info.bavail * info.bsize;

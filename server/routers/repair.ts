@@ -1,5 +1,5 @@
-import { statfs } from "node:fs/promises";
 import { z } from "zod";
+import { freeBytes } from "../../lib/download/disk-space";
 import { folderSize } from "../../lib/fs/folder-size";
 import { checkModel } from "../../lib/health/check-model";
 import { resolveModel } from "../../lib/models/resolve-model";
@@ -16,7 +16,7 @@ export const repairRouter = router({
     const report = await checkModel(model.path, model.name);
     const short = model.name.split("/").pop() ?? model.name;
     const bytes = await folderSize(model.path);
-    const free = await statfs(ctx.config.workspaceRoot).then((s) => s.bavail * s.bsize, () => null);
+    const free = await freeBytes(ctx.config.workspaceRoot);
     return {
       name: model.name,
       kind: model.kind,
@@ -24,7 +24,7 @@ export const repairRouter = router({
       bytes,
       /** A cache model is copied into a workspace first, so the plan needs room for two copies. */
       bytesNeeded: model.kind === "cache" ? 2 * bytes : bytes,
-      bytesFree: free,
+      bytesFree: Number.isFinite(free) ? free : null,
       proposedName: await freeWorkspaceName(ctx.config.workspaceRoot, `${short}-fixed`),
       copyName: model.kind === "cache" ? await freeWorkspaceName(ctx.config.workspaceRoot, short) : null,
     };

@@ -11,7 +11,7 @@ import { primary, secondary, WizardStep } from "../_components/wizard-step";
 function Next() {
   const trpc = useTRPC();
   const id = useSearchParams().get("job") ?? "";
-  const job = useQuery(trpc.operations.get.queryOptions({ id }, { enabled: id !== "" }));
+  const job = useQuery(trpc.operations.get.queryOptions({ id }, { enabled: id !== "", refetchInterval: (q) => (q.state.data && ["succeeded", "failed", "cancelled"].includes(q.state.data.state) ? false : 1000) }));
   const target = job.data?.kind === "fix" ? job.data.result?.target : null;
   const workspace = target?.split("/").pop() ?? null;
   const page = workspace ? `/workspaces/${encodeURIComponent(workspace)}` : "/";

@@ -12,7 +12,7 @@ function Run() {
   const trpc = useTRPC();
   const router = useRouter();
   const id = useSearchParams().get("job") ?? "";
-  const job = useQuery(trpc.operations.get.queryOptions({ id }, { enabled: id !== "" }));
+  const job = useQuery(trpc.operations.get.queryOptions({ id }, { enabled: id !== "", refetchInterval: (q) => (q.state.data && ["succeeded", "failed", "cancelled"].includes(q.state.data.state) ? false : 1000) }));
   const spec = job.data?.kind === "fix" ? job.data.input.sourceName : null;
   return (
     <WizardStep step="run" title="Repairing">

@@ -14,7 +14,7 @@ import { primary, WizardStep } from "../_components/wizard-step";
 function Verify() {
   const trpc = useTRPC();
   const id = useSearchParams().get("job") ?? "";
-  const job = useQuery(trpc.operations.get.queryOptions({ id }, { enabled: id !== "" }));
+  const job = useQuery(trpc.operations.get.queryOptions({ id }, { enabled: id !== "", refetchInterval: (q) => (q.state.data && ["succeeded", "failed", "cancelled"].includes(q.state.data.state) ? false : 1000) }));
   const result = job.data?.kind === "fix" ? job.data.result : null;
   const workspace = result?.target?.split("/").pop() ?? "";
   return (
