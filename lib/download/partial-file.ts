@@ -10,8 +10,8 @@ export interface PartialPaths {
 }
 
 /** Record writes: after this many new bytes or this long, whichever comes first (a kill loses at most that). */
-const FLUSH_BYTES = 2 << 20;
-const FLUSH_MS = 500;
+const FLUSH_BYTES = 1 << 20;
+const FLUSH_MS = 250;
 const MAX_RANGES = 100_000;
 const FORMAT = "whet-partial/1";
 
