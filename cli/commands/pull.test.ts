@@ -21,7 +21,9 @@ const PART = 16 * 1024 * 1024;
 
 async function writeRandom(path: string, size: number): Promise<void> {
   const out = createWriteStream(path);
-  for (let left = size; left > 0; left -= 1 << 20) if (!out.write(randomBytes(Math.min(left, 1 << 20)))) await new Promise((r) => out.once("drain", r));
+  for (let left = size; left > 0; left -= 1 << 20) {
+    if (!out.write(randomBytes(Math.min(left, 1 << 20)))) await new Promise<void>((resolve) => out.once("drain", () => resolve()));
+  }
   await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
 }
 
