@@ -15,6 +15,8 @@ export interface CommandContext {
   readLine?: (prompt: string) => Promise<string | null>;
   /** Calls `handler` on Ctrl-C (and SIGTERM) instead of exiting; returns a function that removes it. */
   onInterrupt?: (handler: () => void) => () => void;
+  /** A person is at a terminal (stdin and stderr are TTYs) and can answer a question. */
+  terminal?: boolean;
 }
 
 /** What a command hands back: data for the envelope and text for people. */

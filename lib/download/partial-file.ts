@@ -9,9 +9,14 @@ export interface PartialPaths {
   record: string;
 }
 
-/** Record writes: after this many new bytes or this long, whichever comes first (a kill loses at most that). */
-const FLUSH_BYTES = 2 << 20;
-const FLUSH_MS = 500;
+/**
+ * The record is rewritten after this share of the bytes already done (at least
+ * FLUSH_MIN_BYTES) or FLUSH_MS, whichever comes first: a kill loses at most
+ * that, well under 1% of what was done, for a few hundred writes per file.
+ */
+const FLUSH_SHARE = 0.004;
+const FLUSH_MIN_BYTES = 256 << 10;
+const FLUSH_MS = 250;
 const MAX_RANGES = 100_000;
 const FORMAT = "whet-partial/1";
 
@@ -72,6 +77,7 @@ export async function openPartial(paths: PartialPaths, etag: string, size: numbe
   }
   const handle: FileHandle = await open(paths.data, "r+");
   let unflushed = 0;
+  let covered = coveredBytes(done);
   let lastFlush = performance.now();
   let chain = Promise.resolve();
   let queued = false;
@@ -106,11 +112,13 @@ export async function openPartial(paths: PartialPaths, etag: string, size: numbe
       }
       done = addRange(done as Ranges, position, position + bytes.byteLength);
       unflushed += bytes.byteLength;
-      if (unflushed >= FLUSH_BYTES || performance.now() - lastFlush >= FLUSH_MS) await flush();
+      covered += bytes.byteLength;
+      if (unflushed >= Math.max(FLUSH_MIN_BYTES, covered * FLUSH_SHARE) || performance.now() - lastFlush >= FLUSH_MS) await flush();
     },
     flush,
     async reset() {
       done = [];
+      covered = 0;
       await flush();
     },
     async close() {
