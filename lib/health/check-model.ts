@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { WhetError } from "../errors";
 import { readSentinel } from "../workspace/sentinel";
 import type { Finding } from "./finding";
-import { inspectFolder } from "./inspect-folder";
+import { inspectFolder, type FolderFacts } from "./inspect-folder";
 import { configRules } from "./rules/config-rules";
 import { indexConsistency } from "./rules/index-consistency";
 import type { Rule } from "./rules/rule";
@@ -36,6 +36,10 @@ const CONSISTENCY: readonly Rule[] = [
   safetensorsMetadata,
 ];
 
+async function applyRules(rules: readonly Rule[], facts: FolderFacts): Promise<Finding[]> {
+  return (await Promise.all(rules.map((rule) => rule(facts)))).flat();
+}
+
 export interface HealthReport {
   path: string;
   /** No finding blocks loading. */
@@ -64,8 +68,8 @@ export async function checkModel(dir: string, name?: string): Promise<HealthRepo
     );
   }
   const facts = await inspectFolder(path, name);
-  const findings = INTEGRITY.flatMap((rule) => rule(facts));
-  if (!findings.some((f) => INCOMPLETE.has(f.id))) findings.push(...CONSISTENCY.flatMap((rule) => rule(facts)));
+  const findings = await applyRules(INTEGRITY, facts);
+  if (!findings.some((f) => INCOMPLETE.has(f.id))) findings.push(...(await applyRules(CONSISTENCY, facts)));
   const blocking = findings.find((f) => f.severity === "blocks-loading");
   const sentinel = await readSentinel(path);
   return {
