@@ -42,4 +42,17 @@ describe("hostile models through the real binary (issue #10)", () => {
     const [report] = (health.json?.data as { healthy: { findings: { id: string; message: string }[] }[] }).healthy;
     expect(report?.findings).toContainEqual(expect.objectContaining({ id: "chat-template-broken", message: expect.stringMatching(/took too long to render/) }));
   });
+
+  it("health-checks and shows a model whose config.json says it has 10^12 layers within seconds", async () => {
+    const home = await cacheWith({ "absurd-layers": ["config-layers-absurd"] });
+    const health = await whet(home, "health", "acme/absurd-layers");
+    expect(health.timedOut).toBe(false);
+    expect(health.seconds).toBeLessThan(20);
+    const [report] = (health.json?.data as { unhealthy: { findings: { id: string; message: string }[] }[] }).unhealthy;
+    expect(report?.findings[0]).toMatchObject({ id: "config-number-invalid", message: "config.json: num_hidden_layers is 1000000000000, more than any real model (max 10000); the file is damaged." });
+
+    const show = await whet(home, "show", "acme/absurd-layers");
+    expect(show.code).toBe(0);
+    expect(show.json?.data).toMatchObject({ model: { health: "unhealthy" }, metadata: { num_hidden_layers: 1e12 } });
+  });
 });

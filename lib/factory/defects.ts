@@ -45,6 +45,7 @@ export const DEFECT_IDS = [
   "unexpected-parameter",
   "eos-turn-token-missing",
   "model-type-unknown",
+  "config-layers-absurd",
   "index-wrong-shard",
   "index-invalid-json",
   "config-missing",
@@ -337,6 +338,12 @@ const DEFECTS: Record<DefectId, (model: MadeModel, tensors: TensorToWrite[]) => 
   async "model-type-unknown"(model) {
     await editJson(join(model.dir, "config.json"), (c) => {
       c.model_type = "frobnicator";
+    });
+  },
+  // Issue #10: a count no model has; a loop over it never ends.
+  async "config-layers-absurd"(model) {
+    await editJson(join(model.dir, "config.json"), (c) => {
+      c.num_hidden_layers = 1e12;
     });
   },
   async "index-wrong-shard"(model) {

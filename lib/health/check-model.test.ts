@@ -59,6 +59,7 @@ describe("checkModel", () => {
     "unexpected-parameter": { id: "unexpected-parameters", evidence: { tensors: ["model.vision_tower.patch_embed.weight"] } },
     "eos-turn-token-missing": { id: "eos-token-mismatch", evidence: { file: "generation_config.json" } },
     "model-type-unknown": { id: "model-type-unsupported", evidence: { field: "model_type" } },
+    "config-layers-absurd": { id: "config-number-invalid", evidence: { file: "config.json", field: "num_hidden_layers" } },
     "index-wrong-shard": { id: "index-wrong-shard", evidence: { tensors: ["model.embed_tokens.weight"] } },
     "index-invalid-json": { id: "index-invalid", evidence: { file: "model.safetensors.index.json" } },
     "config-missing": { id: "config-missing", evidence: { file: "config.json" } },

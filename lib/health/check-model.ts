@@ -5,6 +5,7 @@ import { readSentinel } from "../workspace/sentinel";
 import type { Finding } from "./finding";
 import { inspectFolder, type FolderFacts } from "./inspect-folder";
 import { configRules } from "./rules/config-rules";
+import { configNumbers } from "./rules/config-numbers";
 import { indexConsistency } from "./rules/index-consistency";
 import type { Rule } from "./rules/rule";
 import { shardIntegrity } from "./rules/shard-integrity";
@@ -18,8 +19,8 @@ import { vocabSize } from "./rules/vocab-size";
 import { quantizationConsistency } from "./rules/quantization-consistency";
 import { eosConsistency } from "./rules/eos-consistency";
 
-/** mlx-knife's integrity rules, in its order, so the first blocking reason matches its report. */
-const INTEGRITY: readonly Rule[] = [configRules, weightPresence, shardIntegrity, indexConsistency, tokenizerFiles];
+/** mlx-knife's integrity rules, in its order, so the first blocking reason matches its report (config numbers are Whetstone's own). */
+const INTEGRITY: readonly Rule[] = [configRules, configNumbers, weightPresence, shardIntegrity, indexConsistency, tokenizerFiles];
 
 /** Findings that mean some weights are not here: checking what the rest lacks would only repeat them. */
 const INCOMPLETE = new Set(["shards-missing", "partial-download", "lfs-pointer", "shard-truncated", "shard-corrupt", "shard-empty", "broken-link"]);
