@@ -30,6 +30,9 @@ export const DEFECT_IDS = [
   "tokenizer-regex-bug",
   "chat-template-missing",
   "chat-template-broken",
+  "chat-template-endless-loop",
+  "chat-template-huge-range",
+  "chat-template-memory-bomb",
   "safetensors-no-metadata",
   "quantization-config-stale",
   "quantized-without-config",
@@ -42,6 +45,7 @@ export const DEFECT_IDS = [
   "unexpected-parameter",
   "eos-turn-token-missing",
   "model-type-unknown",
+  "config-layers-absurd",
   "index-wrong-shard",
   "index-invalid-json",
   "config-missing",
@@ -98,6 +102,12 @@ function fakeQuantized(tensor: TensorToWrite, name: string): TensorToWrite[] {
 
 const MISTRAL_BROKEN_REGEX =
   "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+
+async function setChatTemplate(model: MadeModel, template: string): Promise<void> {
+  await editJson(join(model.dir, "tokenizer_config.json"), (t) => {
+    t.chat_template = template;
+  });
+}
 
 function lastShard(model: MadeModel): string {
   return model.shardFiles[model.shardFiles.length - 1] as string;
@@ -249,6 +259,16 @@ const DEFECTS: Record<DefectId, (model: MadeModel, tensors: TensorToWrite[]) => 
       t.chat_template = "{% for message in messages %}{{ message['content'] }";
     });
   },
+  // Hostile templates (issue #10): ten billion iterations, the range that killed the app, a list doubled past any heap.
+  async "chat-template-endless-loop"(model) {
+    await setChatTemplate(model, "{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}{{ messages[0]['content'] }}");
+  },
+  async "chat-template-huge-range"(model) {
+    await setChatTemplate(model, "{% for i in range(1000000000) %}{% endfor %}{% for m in messages %}{{ m['content'] }}{% endfor %}");
+  },
+  async "chat-template-memory-bomb"(model) {
+    await setChatTemplate(model, "{% set ns = namespace(x=[1]) %}{% for i in range(40) %}{% set ns.x = ns.x + ns.x %}{% endfor %}{% for m in messages %}{{ m['content'] }}{% endfor %}");
+  },
   async "safetensors-no-metadata"(model, tensors) {
     await rewriteTensors(model, tensors, (_file, own) => own, null);
   },
@@ -318,6 +338,12 @@ const DEFECTS: Record<DefectId, (model: MadeModel, tensors: TensorToWrite[]) => 
   async "model-type-unknown"(model) {
     await editJson(join(model.dir, "config.json"), (c) => {
       c.model_type = "frobnicator";
+    });
+  },
+  // Issue #10: a count no model has; a loop over it never ends.
+  async "config-layers-absurd"(model) {
+    await editJson(join(model.dir, "config.json"), (c) => {
+      c.num_hidden_layers = 1e12;
     });
   },
   async "index-wrong-shard"(model) {

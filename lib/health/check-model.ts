@@ -2,8 +2,9 @@ import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { WhetError } from "../errors";
 import type { Finding } from "./finding";
-import { inspectFolder } from "./inspect-folder";
+import { inspectFolder, type FolderFacts } from "./inspect-folder";
 import { configRules } from "./rules/config-rules";
+import { configNumbers } from "./rules/config-numbers";
 import { indexConsistency } from "./rules/index-consistency";
 import type { Rule } from "./rules/rule";
 import { shardIntegrity } from "./rules/shard-integrity";
@@ -20,9 +21,9 @@ import { eosConsistency } from "./rules/eos-consistency";
 
 /**
  * mlx-knife's integrity rules, in its order, so the first blocking reason matches its report;
- * an unfinished clone comes first, as it explains whatever else is missing.
+ * an unfinished clone comes first, as it explains whatever else is missing (config numbers are Whetstone's own).
  */
-const INTEGRITY: readonly Rule[] = [cloneIncomplete, configRules, weightPresence, shardIntegrity, indexConsistency, tokenizerFiles];
+const INTEGRITY: readonly Rule[] = [cloneIncomplete, configRules, configNumbers, weightPresence, shardIntegrity, indexConsistency, tokenizerFiles];
 
 /** Findings that mean some weights are not here: checking what the rest lacks would only repeat them. */
 const INCOMPLETE = new Set(["clone-incomplete", "shards-missing", "partial-download", "lfs-pointer", "shard-truncated", "shard-corrupt", "shard-empty", "broken-link"]);
@@ -38,6 +39,10 @@ const CONSISTENCY: readonly Rule[] = [
   eosConsistency,
   safetensorsMetadata,
 ];
+
+async function applyRules(rules: readonly Rule[], facts: FolderFacts): Promise<Finding[]> {
+  return (await Promise.all(rules.map((rule) => rule(facts)))).flat();
+}
 
 export interface HealthReport {
   path: string;
@@ -67,8 +72,8 @@ export async function checkModel(dir: string, name?: string): Promise<HealthRepo
     );
   }
   const facts = await inspectFolder(path, name);
-  const findings = INTEGRITY.flatMap((rule) => rule(facts));
-  if (!findings.some((f) => INCOMPLETE.has(f.id))) findings.push(...CONSISTENCY.flatMap((rule) => rule(facts)));
+  const findings = await applyRules(INTEGRITY, facts);
+  if (!findings.some((f) => INCOMPLETE.has(f.id))) findings.push(...(await applyRules(CONSISTENCY, facts)));
   const blocking = findings.find((f) => f.severity === "blocks-loading");
   return {
     path,
