@@ -109,6 +109,24 @@ describe("repairModel --repair-index", () => {
     });
   }
 
+  it("never copies a file linked from outside the source into the new workspace (issue #10 finding 4)", async () => {
+    const { root, roots, source } = await setup(["index-missing-keys", "config-links-outside"], 2);
+    const target = join(root, "fixed");
+    await expect(repairModel({ mode: "repair-index", source, target, roots })).rejects.toMatchObject({
+      code: "unsafe_file",
+      details: { file: "config.json", reason: "link-outside" },
+    });
+    await expect(readdir(target)).rejects.toThrow();
+
+    const quiet = await setup(["index-missing-keys"], 2);
+    await symlink(join(root, "hostile-secret.txt"), join(quiet.source, "notes.txt"));
+    await expect(repairModel({ mode: "repair-index", source: quiet.source, target, roots: quiet.roots })).rejects.toMatchObject({
+      code: "unsafe_file",
+      details: { file: "notes.txt" },
+    });
+    await expect(readdir(target)).rejects.toThrow();
+  });
+
   it("never reads from or writes into the HF cache, even through a symlink", async () => {
     const { root, roots, source } = await setup([], 2);
     const cached = join(roots.hubCache, "models--org--m", "snapshots", "abc");

@@ -17,12 +17,13 @@ import { modelStructure, tiedEmbeddings } from "./rules/model-structure";
 import { vocabSize } from "./rules/vocab-size";
 import { quantizationConsistency } from "./rules/quantization-consistency";
 import { eosConsistency } from "./rules/eos-consistency";
+import { unsafeFiles } from "./rules/unsafe-files";
 
 /** mlx-knife's integrity rules, in its order, so the first blocking reason matches its report. */
-const INTEGRITY: readonly Rule[] = [configRules, weightPresence, shardIntegrity, indexConsistency, tokenizerFiles];
+const INTEGRITY: readonly Rule[] = [configRules, weightPresence, shardIntegrity, indexConsistency, tokenizerFiles, unsafeFiles];
 
 /** Findings that mean some weights are not here: checking what the rest lacks would only repeat them. */
-const INCOMPLETE = new Set(["shards-missing", "partial-download", "lfs-pointer", "shard-truncated", "shard-corrupt", "shard-empty", "broken-link"]);
+const INCOMPLETE = new Set(["shards-missing", "partial-download", "lfs-pointer", "shard-truncated", "shard-corrupt", "shard-empty", "broken-link", "unsafe-file"]);
 
 /** Consistency between files, beyond mlx-knife's checks. */
 const CONSISTENCY: readonly Rule[] = [

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { lstat, open, readdir, realpath, stat } from "node:fs/promises";
+import { lstat, readdir, realpath, stat } from "node:fs/promises";
+import { openRegularFile } from "../fs/open-regular-file";
 import { join, relative, sep } from "node:path";
 import { fnmatchRegExp } from "./fnmatch";
 
@@ -54,7 +54,7 @@ function byCodePoint(a: string, b: string): number {
 const sha256 = (data: string | Buffer) => `sha256:${createHash("sha256").update(data).digest("hex")}`;
 
 async function headerHash(path: string): Promise<string | null> {
-  const handle = await open(path, "r");
+  const handle = await openRegularFile(path, { followLinks: false });
   try {
     const prefix = Buffer.alloc(8);
     if ((await handle.read(prefix, 0, 8, 0)).bytesRead < 8) return null;
@@ -72,7 +72,12 @@ async function fileHash(path: string, name: string, size: number): Promise<strin
   if (name.endsWith(".safetensors")) return headerHash(path);
   if (size > FULL_READ_CAP) return sha256(`${name}\0${size}`);
   const hash = createHash("sha256");
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  const handle = await openRegularFile(path, { followLinks: false });
+  try {
+    for await (const chunk of handle.createReadStream({ autoClose: false })) hash.update(chunk as Buffer);
+  } finally {
+    await handle.close();
+  }
   return `sha256:${hash.digest("hex")}`;
 }
 

@@ -1,9 +1,13 @@
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
+import { modelFolder, readModelText } from "../fs/model-folder";
+import { parseJsonText } from "../fs/parse-json-text";
 import { writeFileAtomic } from "../fs/write-file-atomic";
 
 export const SENTINEL_FILE = ".mlxk_workspace.json";
+
+/** A sentinel holds one file_index entry per file: megabytes at most for any real model. */
+const MAX_SENTINEL_BYTES = 16 * 1024 ** 2;
 
 /** The sentinel format version of mlx-knife whose fields we write (its readers check `managed`). */
 export const MLXK_SENTINEL_VERSION = "2.0.8";
@@ -69,18 +73,14 @@ export async function writeSentinel(dir: string, sentinel: Sentinel): Promise<vo
 
 /** The sentinel of `dir`, or null when the folder has none or it is not a valid one (unmanaged). */
 export async function readSentinel(dir: string): Promise<Sentinel | null> {
-  let text: string;
-  try {
-    text = await readFile(join(dir, SENTINEL_FILE), "utf8");
-  } catch {
-    return null;
-  }
-  try {
-    const parsed = sentinelSchema.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
+  const text = await modelFolder(dir)
+    .then((folder) => readModelText(folder, SENTINEL_FILE, { maxBytes: MAX_SENTINEL_BYTES }))
+    .catch(() => null);
+  if (text === null) return null;
+  const json = parseJsonText(text);
+  if (!json.ok) return null;
+  const parsed = sentinelSchema.safeParse(json.value);
+  return parsed.success ? parsed.data : null;
 }
 
 export async function isManagedWorkspace(dir: string): Promise<boolean> {
