@@ -1,7 +1,7 @@
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { WhetError } from "../errors";
-import { readSentinel } from "../workspace/sentinel";
+import { readSentinelState, SENTINEL_FILE } from "../workspace/sentinel";
 import type { Finding } from "./finding";
 import { inspectFolder } from "./inspect-folder";
 import { configRules } from "./rules/config-rules";
@@ -68,13 +68,24 @@ export async function checkModel(dir: string, name?: string): Promise<HealthRepo
   const findings = INTEGRITY.flatMap((rule) => rule(facts));
   if (!findings.some((f) => INCOMPLETE.has(f.id))) findings.push(...CONSISTENCY.flatMap((rule) => rule(facts)));
   const blocking = findings.find((f) => f.severity === "blocks-loading");
-  const sentinel = await readSentinel(path);
+  const sentinel = await readSentinelState(path);
+  if (sentinel.state === "invalid") {
+    findings.push({
+      id: "sentinel-invalid",
+      severity: "cosmetic",
+      message: `${SENTINEL_FILE} ${sentinel.problem}; the folder is treated as not managed by Whetstone or mlx-knife.`,
+      reason: "Workspace sentinel invalid",
+      evidence: { file: SENTINEL_FILE },
+      repair: null,
+      hint: `Delete ${SENTINEL_FILE} if another tool or the repository put it there; clone or convert the model again for a managed workspace.`,
+    });
+  }
   return {
     path,
     healthy: blocking === undefined,
     reason: blocking?.reason ?? (facts.index.state === "ok" ? "Multi-file model complete" : "Model is healthy"),
     findings,
-    managed: sentinel?.managed === true,
+    managed: sentinel.state === "ok" && sentinel.sentinel.managed,
     bytesRead: facts.bytesRead,
   };
 }
