@@ -24,7 +24,7 @@ export const showCommand: Command = {
   async run(positionals, values, { config }) {
     const spec = positionals[0];
     if (!spec) throw new UsageError("show needs MODEL");
-    const resolved = await resolveModel(spec, { hubCache: config.hubCache, workspaceRoot: config.workspaceRoot });
+    const resolved = await resolveModel(spec, { hubCache: config.hubCache, workspaceRoot: config.workspaceRoot }, { allowPaths: true });
     const described = await describeModel(resolved);
     const sentinel: Record<string, unknown> | null = resolved.kind === "workspace" ? ((await readSentinel(resolved.path)) ?? {}) : null;
     const cfg = described.config ?? {};
