@@ -23,7 +23,7 @@ export const repairCommand: Command = {
     const { config } = ctx;
     const [spec, targetArg] = positionals;
     if (!spec) throw new UsageError("repair needs a MODEL (a workspace, org/name in the HF cache, or a folder)");
-    const model = await resolveModel(spec, { hubCache: config.hubCache, workspaceRoot: config.workspaceRoot });
+    const model = await resolveModel(spec, { hubCache: config.hubCache, workspaceRoot: config.workspaceRoot }, { allowPaths: true });
     const plan = planRepair((await checkModel(model.path, model.name)).findings);
     const shortName = model.name.split("/").pop() ?? model.name;
     const target = workspacePath(targetArg ?? `${shortName}-fixed`, config.workspaceRoot);

@@ -1,6 +1,7 @@
+import { execFileSync } from "node:child_process";
 import { open, readFile, rename, rm, stat, symlink, truncate, writeFile } from "node:fs/promises";
 import { createHash } from "node:crypto";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { writeJson } from "../fs/write-json";
 import { writeNpz } from "../npz/write-npz";
 import { formatIndex, INDEX_FILE } from "../safetensors/index-file";
@@ -56,9 +57,17 @@ export const DEFECT_IDS = [
   "broken-symlink",
   "no-weights",
   "missing-shard",
+  // Hostile repos (issue #10): what a stranger's files can do to a reader.
+  "config-links-outside",
+  "config-secret-text",
+  "tokenizer-fifo",
+  "folder-link-loops",
 ] as const;
 
 export type DefectId = (typeof DEFECT_IDS)[number];
+
+/** The text hostile defects put where a reader must never quote it (a file outside the model, a non-JSON config). */
+export const HOSTILE_SECRET = "HF_TOKEN=hf_hostileSecretNeverQuoted";
 
 async function editJson(path: string, edit: (json: Record<string, unknown>) => void): Promise<void> {
   const json = JSON.parse(await readFile(path, "utf8")) as Record<string, unknown>;
@@ -390,6 +399,28 @@ const DEFECTS: Record<DefectId, (model: MadeModel, tensors: TensorToWrite[]) => 
   async "missing-shard"(model) {
     requireShards(model, "missing-shard");
     await rm(join(model.dir, lastShard(model)));
+  },
+  // A config.json that is a link to a secret beside the model folder: its bytes must never reach a message or a copy.
+  async "config-links-outside"(model) {
+    const secret = join(dirname(model.dir), "hostile-secret.txt");
+    await writeFile(secret, `${HOSTILE_SECRET}\n`);
+    await rm(join(model.dir, "config.json"));
+    await symlink(secret, join(model.dir, "config.json"));
+  },
+  // JSON.parse quotes the text it fails on: the message must not.
+  async "config-secret-text"(model) {
+    await writeFile(join(model.dir, "config.json"), `${HOSTILE_SECRET}\n`);
+  },
+  // A FIFO blocks a plain open until a writer comes, which never happens.
+  async "tokenizer-fifo"(model) {
+    await rm(join(model.dir, "tokenizer.json"));
+    execFileSync("mkfifo", [join(model.dir, "tokenizer.json")]);
+  },
+  // Two `x -> .` links make a following walk exponential; a link to / makes it walk the disk.
+  async "folder-link-loops"(model) {
+    await symlink(".", join(model.dir, "x"));
+    await symlink(".", join(model.dir, "y"));
+    await symlink("/", join(model.dir, "root"));
   },
 };
 

@@ -70,6 +70,10 @@ describe("checkModel", () => {
     "broken-symlink": { id: "broken-link", evidence: { files: ["model-00002-of-00002.safetensors"] } },
     "no-weights": { id: "no-weights", evidence: {} },
     "missing-shard": { id: "shards-missing", evidence: { files: ["model-00002-of-00002.safetensors"] } },
+    "config-links-outside": { id: "unsafe-file", evidence: { files: ["config.json"] } },
+    "config-secret-text": { id: "config-invalid", evidence: { file: "config.json" } },
+    "tokenizer-fifo": { id: "unsafe-file", evidence: { files: ["tokenizer.json"] } },
+    "folder-link-loops": { id: "unsafe-file", evidence: { files: ["root", "x", "y"] } },
   };
 
   for (const defect of DEFECT_IDS) {

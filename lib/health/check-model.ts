@@ -1,6 +1,7 @@
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { WhetError } from "../errors";
+import { SENTINEL_FILE } from "../workspace/sentinel";
 import type { Finding } from "./finding";
 import { inspectFolder, type FolderFacts } from "./inspect-folder";
 import { configRules } from "./rules/config-rules";
@@ -12,21 +13,23 @@ import { tokenizerFiles } from "./rules/tokenizer-files";
 import { weightPresence } from "./rules/weight-presence";
 import { tokenizerRegex } from "./rules/tokenizer-regex";
 import { chatTemplate } from "./rules/chat-template";
-import { cloneIncomplete } from "./rules/clone-incomplete";
+import { workspaceIncomplete } from "./rules/workspace-incomplete";
 import { safetensorsMetadata } from "./rules/safetensors-metadata";
 import { modelStructure, tiedEmbeddings } from "./rules/model-structure";
 import { vocabSize } from "./rules/vocab-size";
 import { quantizationConsistency } from "./rules/quantization-consistency";
 import { eosConsistency } from "./rules/eos-consistency";
+import { unsafeFiles } from "./rules/unsafe-files";
 
 /**
  * mlx-knife's integrity rules, in its order, so the first blocking reason matches its report;
- * an unfinished clone comes first, as it explains whatever else is missing (config numbers are Whetstone's own).
+ * an unfinished workspace comes first, as it explains whatever else is missing (config numbers
+ * and unsafe files are Whetstone's own).
  */
-const INTEGRITY: readonly Rule[] = [cloneIncomplete, configRules, configNumbers, weightPresence, shardIntegrity, indexConsistency, tokenizerFiles];
+const INTEGRITY: readonly Rule[] = [workspaceIncomplete, configRules, configNumbers, weightPresence, shardIntegrity, indexConsistency, tokenizerFiles, unsafeFiles];
 
 /** Findings that mean some weights are not here: checking what the rest lacks would only repeat them. */
-const INCOMPLETE = new Set(["clone-incomplete", "shards-missing", "partial-download", "lfs-pointer", "shard-truncated", "shard-corrupt", "shard-empty", "broken-link"]);
+const INCOMPLETE = new Set(["clone-incomplete", "convert-incomplete", "shards-missing", "partial-download", "lfs-pointer", "shard-truncated", "shard-corrupt", "shard-empty", "broken-link", "unsafe-file"]);
 
 /** Consistency between files, beyond mlx-knife's checks. */
 const CONSISTENCY: readonly Rule[] = [
@@ -75,12 +78,24 @@ export async function checkModel(dir: string, name?: string): Promise<HealthRepo
   const findings = await applyRules(INTEGRITY, facts);
   if (!findings.some((f) => INCOMPLETE.has(f.id))) findings.push(...(await applyRules(CONSISTENCY, facts)));
   const blocking = findings.find((f) => f.severity === "blocks-loading");
+  const { sentinel } = facts;
+  if (sentinel.state === "invalid") {
+    findings.push({
+      id: "sentinel-invalid",
+      severity: "cosmetic",
+      message: `${SENTINEL_FILE} ${sentinel.problem}; the folder is treated as not managed by Whetstone or mlx-knife.`,
+      reason: "Workspace sentinel invalid",
+      evidence: { file: SENTINEL_FILE },
+      repair: null,
+      hint: `Delete ${SENTINEL_FILE} if another tool or the repository put it there; clone or convert the model again for a managed workspace.`,
+    });
+  }
   return {
     path,
     healthy: blocking === undefined,
     reason: blocking?.reason ?? (facts.index.state === "ok" ? "Multi-file model complete" : "Model is healthy"),
     findings,
-    managed: facts.sentinel?.managed === true,
+    managed: sentinel.state === "ok" && sentinel.sentinel.managed,
     bytesRead: facts.bytesRead,
   };
 }

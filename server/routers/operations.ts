@@ -1,5 +1,4 @@
 import { tracked } from "@trpc/server";
-import { join } from "node:path";
 import { z } from "zod";
 import type { WeightMode } from "../../lib/convert/weight-plan";
 import { WhetError } from "../../lib/errors";
@@ -7,6 +6,8 @@ import { parseRepoSpec } from "../../lib/hub/repo-spec";
 import { cleanPartials } from "../../lib/operations/pull";
 import { REPAIR_MODES } from "../../lib/operations/repair";
 import { resolveModel } from "../../lib/models/resolve-model";
+import { wizardSource } from "../../lib/repair/wizard-source";
+import { WORKSPACE_NAME, workspaceTarget } from "../../lib/workspace/workspace-target";
 import { DEFAULT_GROUP_SIZE, bitsSchema, dtypeSchema, groupSizeSchema, recipeSchema } from "../../lib/quantize/quant-options";
 import { JOB_STATES } from "../jobs/job-store";
 import type { AppJob } from "../services";
@@ -14,7 +15,7 @@ import { publicProcedure, router } from "../trpc/init";
 import type { Context } from "../trpc/context";
 
 /** A workspace folder name: the browser names workspaces, never arbitrary paths. */
-const workspaceName = z.string().regex(/^[A-Za-z0-9][\w.-]{0,127}$/, "Use letters, digits, '.', '_' and '-' for the workspace name (no slashes)");
+const workspaceName = z.string().regex(WORKSPACE_NAME, "Use letters, digits, '.', '_' and '-' for the workspace name (no slashes)");
 const modelSpec = z.string().min(1).max(500);
 const jobId = z.object({ id: z.string().uuid() });
 
@@ -61,27 +62,27 @@ async function start(ctx: Context, input: z.infer<typeof startInput>): Promise<A
       return jobs.start("pull", { repo: input.repo, ...(input.include ? { include: input.include } : {}), ...(input.exclude ? { exclude: input.exclude } : {}) });
     case "clone":
       parseRepoSpec(input.repo);
-      return jobs.start("clone", { repo: input.repo, target: join(ctx.config.workspaceRoot, input.name) });
+      return jobs.start("clone", { repo: input.repo, target: workspaceTarget(input.name, ctx.config.workspaceRoot) });
     case "repair": {
       const source = await resolveModel(input.source, roots(ctx));
-      return jobs.start("repair", { source: source.path, sourceName: source.name, target: join(ctx.config.workspaceRoot, input.name), mode: input.mode });
+      return jobs.start("repair", { source: source.path, sourceName: source.name, target: workspaceTarget(input.name, ctx.config.workspaceRoot), mode: input.mode });
     }
     case "convert-weights": {
       const source = await resolveModel(input.source, roots(ctx));
       return jobs.start("convert-weights", {
         source: source.path,
         sourceName: source.name,
-        target: join(ctx.config.workspaceRoot, input.name),
+        target: workspaceTarget(input.name, ctx.config.workspaceRoot),
         options: toWeightMode(input.options),
       });
     }
     case "fix": {
-      const model = await resolveModel(input.spec, roots(ctx));
-      const copyTarget = join(ctx.config.workspaceRoot, input.copyName ?? `${input.name}-source`);
+      const model = await wizardSource(input.spec, roots(ctx));
+      const copyTarget = workspaceTarget(input.copyName ?? `${input.name}-source`, ctx.config.workspaceRoot);
       return jobs.start("fix", {
         source: model.path,
         sourceName: model.name,
-        target: join(ctx.config.workspaceRoot, input.name),
+        target: workspaceTarget(input.name, ctx.config.workspaceRoot),
         ...(model.kind === "cache" ? { fromCache: { repoId: model.repoId, commit: model.commit, copyTarget } } : {}),
       });
     }

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { freeBytes } from "../../lib/download/disk-space";
 import { folderSize } from "../../lib/fs/folder-size";
 import { checkModel } from "../../lib/health/check-model";
-import { resolveModel } from "../../lib/models/resolve-model";
+import { wizardSource } from "../../lib/repair/wizard-source";
 import { planRepair } from "../../lib/repair/plan-repair";
 import { freeWorkspaceName } from "../../lib/workspace/free-workspace-name";
 import { publicProcedure, router } from "../trpc/init";
@@ -12,7 +12,7 @@ const spec = z.string().min(1).max(500);
 /** The repair wizard's questions: what is wrong with a model, and what repairing it would take. */
 export const repairRouter = router({
   diagnose: publicProcedure.input(z.object({ spec })).query(async ({ ctx, input }) => {
-    const model = await resolveModel(input.spec, { hubCache: ctx.config.hubCache, workspaceRoot: ctx.config.workspaceRoot });
+    const model = await wizardSource(input.spec, { hubCache: ctx.config.hubCache, workspaceRoot: ctx.config.workspaceRoot });
     const report = await checkModel(model.path, model.name);
     const short = model.name.split("/").pop() ?? model.name;
     const bytes = await folderSize(model.path);
