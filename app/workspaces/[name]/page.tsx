@@ -69,7 +69,7 @@ function Workspace() {
         </p>
         <div className="mt-1 flex flex-wrap items-center gap-3">
           <h1 className="text-2xl font-semibold tracking-tight" data-testid="workspace-name">{name}</h1>
-          <HealthBadge healthy={report.healthy} />
+          <HealthBadge healthy={report.healthy} findings={report.findings} />
           <span className="text-xs text-stone-500">{report.managed ? "managed workspace" : "unmanaged folder"}</span>
         </div>
         <p className="mt-1 break-all text-xs text-stone-500">
@@ -146,7 +146,9 @@ function Workspace() {
             <p>
               Loaded in {loaded.loadSeconds.toFixed(2)} s; generated {loaded.tokens.length} tokens in {loaded.generateSeconds.toFixed(2)} s.
             </p>
-            <p className="mt-1 font-mono text-xs text-stone-700">tokens: {loaded.tokens.join(" ")}</p>
+            <blockquote className="mt-2 whitespace-pre-wrap border-l-2 border-emerald-400 pl-3" data-testid="load-text">
+              {loaded.text.trim() || "(only whitespace)"}
+            </blockquote>
           </div>
         ) : null}
       </section>
