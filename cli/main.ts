@@ -5,7 +5,7 @@ import { UsageError, type Command } from "./command";
 import { errorEnvelope, successEnvelope, type Envelope } from "./envelope";
 
 /** mlx-knife's commands that this version does not do yet: they say so and exit 1. */
-const PLANNED = ["pull", "push"] as const;
+const PLANNED = ["pull"] as const;
 
 /** Each command is imported only when it runs, so `whet health` does not load the chat runner or the Hub client. */
 const COMMANDS: Record<string, () => Promise<Command>> = {
@@ -17,6 +17,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   search: async () => (await import("./commands/search")).searchCommand,
   doctor: async () => (await import("./commands/doctor")).doctorCommand,
   rm: async () => (await import("./commands/rm")).rmCommand,
+  push: async () => (await import("./commands/push")).pushCommand,
   run: async () => (await import("./commands/run")).runCommand,
   serve: async () => (await import("./commands/serve")).serveCommand,
 };

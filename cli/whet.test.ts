@@ -90,7 +90,7 @@ describe("whet CLI, end to end", () => {
     expect(missing.code).toBe(1);
     expect(missing.json).toMatchObject({ status: "error", command: "health", data: null, error: { type: "model_not_found", hint: expect.any(String) } });
 
-    const planned = await whet("push", "x", "--json");
+    const planned = await whet("pull", "x", "--json");
     expect(planned.code).toBe(1);
     expect(planned.json).toMatchObject({ error: { type: "not_implemented" } });
 

@@ -94,6 +94,8 @@ export async function startHubFixture(options: HubFixtureOptions = {}): Promise<
   await writer.replay();
 
   const requests: RecordedRequest[] = [];
+  // Handlers still running: close() waits for them, so an upload the hub received is stored before it resolves.
+  const active = new Set<Promise<void>>();
   const handlerOptions = {
     store,
     tokens: { tokens: new Set(tokens), writeTokens: new Set(writeTokens) },
@@ -115,7 +117,7 @@ export async function startHubFixture(options: HubFixtureOptions = {}): Promise<
     res.on("close", () => {
       options.log?.(`${req.method} ${req.url} ${res.statusCode} ${Math.round(performance.now() - started)}ms`);
     });
-    handleRequest(req, res, handlerOptions).catch((error: unknown) => {
+    const handled = handleRequest(req, res, handlerOptions).catch((error: unknown) => {
       // A client that hangs up mid-download is normal; anything else is a fixture bug worth a 500.
       if (res.headersSent) {
         res.destroy();
@@ -125,6 +127,8 @@ export async function startHubFixture(options: HubFixtureOptions = {}): Promise<
       res.writeHead(500, { "Content-Type": "application/json; charset=utf-8" });
       res.end(JSON.stringify({ error: `Hub fixture error: ${message}` }));
     });
+    active.add(handled);
+    void handled.finally(() => active.delete(handled));
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -141,6 +145,7 @@ export async function startHubFixture(options: HubFixtureOptions = {}): Promise<
     server.listen(port, host, () => resolve());
   });
   const address = server.address() as AddressInfo;
+  let closing: Promise<void> | undefined;
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`;
 
   return {
@@ -150,13 +155,16 @@ export async function startHubFixture(options: HubFixtureOptions = {}): Promise<
       await store.addRepo(spec);
     },
     addRevision: async (repoId, revision) => (await store.addRevision(repoId, revision)).id,
-    close: async () => {
-      await new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        // Clients keep idle connections alive; without this close() would wait for them to time out.
-        server.closeAllConnections();
-      });
-      if (!dataDir) await rm(data, { recursive: true, force: true });
-    },
+    // Closing twice (a test that restarts the hub, then its cleanup) is the same close.
+    close: () =>
+      (closing ??= (async () => {
+        await new Promise<void>((resolve, reject) => {
+          server.close((error) => (error ? reject(error) : resolve()));
+          // Clients keep idle connections alive; without this close() would wait for them to time out.
+          server.closeAllConnections();
+        });
+        await Promise.allSettled(active);
+        if (!dataDir) await rm(data, { recursive: true, force: true });
+      })()),
   };
 }
