@@ -1,4 +1,5 @@
 import { convertWeightsOperation } from "./convert-weights";
+import { pushOperation } from "./push";
 import { repairOperation } from "./repair";
 import { verifyLoadOperation } from "./verify-load";
 
@@ -7,6 +8,7 @@ export const OPERATIONS = {
   repair: repairOperation,
   "convert-weights": convertWeightsOperation,
   "verify-load": verifyLoadOperation,
+  push: pushOperation,
 };
 
 export type AppOperations = typeof OPERATIONS;

@@ -208,7 +208,7 @@ export async function pushWorkspace(input: PushInput, deps: OperationDeps, repor
       });
     }
     if (nothing) {
-      const sentinel = await recordPush(workspace, repo, branch, tree?.commit ?? null);
+      const sentinel = await recordPush(workspace, { repo, branch, commit: tree?.commit ?? null, url: `${access.hubUrl}/${repo}` });
       return finish(progress, { ...outcome, no_changes: true, commit_sha: null, sentinel_updated: sentinel, message: "No files changed; skipped empty commit." });
     }
 
@@ -247,7 +247,7 @@ export async function pushWorkspace(input: PushInput, deps: OperationDeps, repor
     }
     const commit = step.value?.commit;
     if (!commit) throw new WhetError("hub_bad_answer", `The Hub did not say which commit the push to ${repo} made`, "Check the repository on the Hub, then push again.");
-    const sentinel = await recordPush(workspace, repo, branch, commit.oid);
+    const sentinel = await recordPush(workspace, { repo, branch, commit: commit.oid, url: commit.url ?? `${access.hubUrl}/${repo}` });
     return finish(progress, {
       ...outcome,
       commit_sha: commit.oid,
@@ -326,8 +326,14 @@ function forcedDescription(blocking: readonly Finding[]): string {
 }
 
 /** Records in the workspace's sentinel where it was published and at which commit; unmanaged folders get none. */
-async function recordPush(workspace: string, repo: string, branch: string, commit: string | null): Promise<boolean> {
-  if (!commit || !(await readSentinel(workspace))) return false;
-  await updateSentinel(workspace, { pushed_to: repo, pushed_branch: branch, pushed_commit: commit, pushed_at: sentinelTimestamp() });
+async function recordPush(workspace: string, push: { repo: string; branch: string; commit: string | null; url: string }): Promise<boolean> {
+  if (!push.commit || !(await readSentinel(workspace))) return false;
+  await updateSentinel(workspace, {
+    pushed_to: push.repo,
+    pushed_branch: push.branch,
+    pushed_commit: push.commit,
+    pushed_url: push.url,
+    pushed_at: sentinelTimestamp(),
+  });
   return true;
 }

@@ -1,8 +1,11 @@
 import { tracked } from "@trpc/server";
+import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import type { WeightMode } from "../../lib/convert/weight-plan";
+import { WhetError } from "../../lib/errors";
 import { REPAIR_MODES } from "../../lib/operations/repair";
+import { branchSchema, repoIdSchema } from "../../lib/push/push-input";
 import { resolveModel } from "../../lib/models/resolve-model";
 import { DEFAULT_GROUP_SIZE, bitsSchema, dtypeSchema, groupSizeSchema, recipeSchema } from "../../lib/quantize/quant-options";
 import { JOB_STATES } from "../jobs/job-store";
@@ -38,6 +41,17 @@ const startInput = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("repair"), source: modelSpec, name: workspaceName, mode: z.enum(REPAIR_MODES).default("repair-index") }),
   z.object({ kind: z.literal("convert-weights"), source: modelSpec, name: workspaceName, options: weightOptions }),
   z.object({ kind: z.literal("verify-load"), spec: modelSpec }),
+  z.object({
+    kind: z.literal("push"),
+    workspace: workspaceName,
+    repo: repoIdSchema,
+    branch: branchSchema.optional(),
+    message: z.string().trim().min(1).max(1000).optional(),
+    visibility: z.enum(["private", "public"]).default("private"),
+    create: z.boolean().default(true),
+    dryRun: z.boolean().default(false),
+    force: z.boolean().default(false),
+  }),
 ]);
 
 const roots = (ctx: Context) => ({ hubCache: ctx.config.hubCache, workspaceRoot: ctx.config.workspaceRoot });
@@ -62,6 +76,23 @@ async function start(ctx: Context, input: z.infer<typeof startInput>): Promise<A
     case "verify-load": {
       const model = await resolveModel(input.spec, roots(ctx));
       return jobs.start("verify-load", { path: model.path, name: model.name });
+    }
+    case "push": {
+      // A workspace by name, inside the workspace root: the browser never names a folder.
+      const workspace = join(ctx.config.workspaceRoot, input.workspace);
+      if (!(await stat(workspace).catch(() => null))?.isDirectory()) {
+        throw new WhetError("workspace_not_found", `No workspace named ${input.workspace}`, "Pick a workspace from the Workspaces page.");
+      }
+      return jobs.start("push", {
+        workspace,
+        repo: input.repo,
+        ...(input.branch ? { branch: input.branch } : {}),
+        ...(input.message ? { message: input.message } : {}),
+        public: input.visibility === "public",
+        create: input.create,
+        dryRun: input.dryRun,
+        force: input.force,
+      });
     }
   }
 }
