@@ -37,6 +37,9 @@ describe("push through the app's router", () => {
     expect(pushed.state).toBe("succeeded");
     expect(pushed.result).toMatchObject({ created_repo: true, private: true, commit_sha: expect.stringMatching(/^[0-9a-f]{40}$/) });
 
+    // Nothing the browser can read carries the token: jobs (input, progress, result), whoami, the workspace.
+    expect(JSON.stringify([await call.operations.list(), await call.hub.whoami()])).not.toContain(WRITE);
+
     const model = await call.models.get({ spec: "tiny" });
     expect(model.published).toEqual({
       repo: "acme/tiny",
@@ -45,6 +48,7 @@ describe("push through the app's router", () => {
       url: pushed.result?.commit_url,
       at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
     });
+    expect(JSON.stringify(model)).not.toContain(WRITE);
   });
 
   it("takes workspaces by name only, and says which is missing", async () => {

@@ -65,8 +65,9 @@ export function PushDialog({ workspace, published }: { workspace: string; publis
   const router = useRouter();
   const search = useSearchParams();
   const queryClient = useQueryClient();
-  const previewJob = search.get("pushPreview");
-  const pushJob = search.get("push");
+  // The jobs in the URL too, so a reload finds them again.
+  const [previewJob, setPreviewJob] = useState(search.get("pushPreview"));
+  const [pushJob, setPushJob] = useState(search.get("push"));
   const whoami = useQuery(trpc.hub.whoami.queryOptions());
   const [open, setOpen] = useState(false);
   const [owner, setOwner] = useState<string | null>(null);
@@ -107,13 +108,18 @@ export function PushDialog({ workspace, published }: { workspace: string; publis
     if (dryRun) setPreview(null);
     else setResult(null);
     start.mutate(request(dryRun), {
-      onSuccess: (job) => router.replace(`?${dryRun ? "pushPreview" : "push"}=${job.id}`, { scroll: false }),
+      onSuccess: (job) => {
+        if (dryRun) setPreviewJob(job.id);
+        else setPushJob(job.id);
+        router.replace(`?${dryRun ? "pushPreview" : "push"}=${job.id}`, { scroll: false });
+      },
     });
   };
   // Any change to the target makes the preview stale: it must be run again before pushing.
   const edit = <T,>(set: (value: T) => void) => (value: T) => {
     set(value);
     setPreview(null);
+    setPreviewJob(null);
     setFailure(null);
   };
   const onFailed = (job: AppJob) => setFailure(job.error);
@@ -197,7 +203,7 @@ export function PushDialog({ workspace, published }: { workspace: string; publis
             <div className="flex flex-col gap-1 text-sm">
               <label htmlFor="push-branch">Branch</label>
               <input id="push-branch" className={input} value={branch} onChange={(e) => edit(setBranch)(e.target.value)} aria-describedby="push-branch-error" />
-              <FieldError id="push-branch-error" message={touched ? errors.branch : failedField === "branch" && failure ? failure.message : null} />
+              <FieldError id="push-branch-error" message={(touched ? errors.branch : null) ?? (failedField === "branch" && failure ? failure.message : null)} />
             </div>
             <div className="flex min-w-64 flex-1 flex-col gap-1 text-sm">
               <label htmlFor="push-message">Commit message</label>
@@ -220,7 +226,7 @@ export function PushDialog({ workspace, published }: { workspace: string; publis
           <ErrorBox error={start.error} />
 
           {previewJob && !preview ? <JobProgress key={previewJob} id={previewJob} onFinished={onPreviewed} onFailed={onFailed} /> : null}
-          {preview ? <PushPreview preview={preview} force={force} onForce={setForce} failure={failedField === "health" ? failure : null} /> : null}
+          {preview ? <PushPreview preview={preview} visibility={visibility} force={force} onForce={setForce} failure={failedField === "health" ? failure : null} /> : null}
           {failure && !failedField ? (
             <div role="alert" className="text-sm text-red-800">
               <p>{failure.message}</p>
@@ -256,11 +262,13 @@ export function PushDialog({ workspace, published }: { workspace: string; publis
 /** The dry run's answer: what would be created, every change with its size and the bytes it would send, and the health verdict. */
 function PushPreview({
   preview,
+  visibility,
   force,
   onForce,
   failure,
 }: {
   preview: PushResult;
+  visibility: "private" | "public";
   force: boolean;
   onForce: (force: boolean) => void;
   failure: { message: string; hint: string } | null;
@@ -270,7 +278,7 @@ function PushPreview({
     <div className="space-y-3 rounded-md border border-stone-200 bg-white p-4" data-testid="push-preview">
       <p className="text-sm">
         {preview.would_create_repo
-          ? `${preview.repo_id} does not exist: the push creates it (${preview.private === false ? "public" : "private"} unless chosen otherwise) with every file. `
+          ? `${preview.repo_id} does not exist: the push creates it, ${visibility}, with every file. `
           : preview.would_create_branch
             ? `Branch ${preview.branch} does not exist: the push creates it from main. `
             : ""}
