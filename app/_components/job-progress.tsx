@@ -19,14 +19,32 @@ const STATE_LABEL: Record<AppJob["state"], string> = {
   interrupted: "interrupted",
 };
 
-/** Live state of one job over SSE; resumes after a reload or reconnect. */
-export function JobProgress({ id, onFinished }: { id: string; onFinished?: (job: AppJob) => void }) {
+/** Live state of one job over SSE; resumes after a reload or reconnect. `onFailed` hears of a failure, to show it where it belongs. */
+export function JobProgress({ id, onFinished, onFailed }: { id: string; onFinished?: (job: AppJob) => void; onFailed?: (job: AppJob) => void }) {
   // Each resume or retry is a new run of the same job: a fresh subscription follows it.
   const [generation, setGeneration] = useState(0);
-  return <WatchedJob key={generation} id={id} onRestarted={() => setGeneration((g) => g + 1)} {...(onFinished ? { onFinished } : {})} />;
+  return (
+    <WatchedJob
+      key={generation}
+      id={id}
+      onRestarted={() => setGeneration((g) => g + 1)}
+      {...(onFinished ? { onFinished } : {})}
+      {...(onFailed ? { onFailed } : {})}
+    />
+  );
 }
 
-function WatchedJob({ id, onFinished, onRestarted }: { id: string; onFinished?: (job: AppJob) => void; onRestarted: () => void }) {
+function WatchedJob({
+  id,
+  onFinished,
+  onFailed,
+  onRestarted,
+}: {
+  id: string;
+  onFinished?: (job: AppJob) => void;
+  onFailed?: (job: AppJob) => void;
+  onRestarted: () => void;
+}) {
   const trpc = useTRPC();
   const [job, setJob] = useState<AppJob | null>(null);
   const finished = useRef(false);
@@ -36,7 +54,11 @@ function WatchedJob({ id, onFinished, onRestarted }: { id: string; onFinished?: 
       finished.current = true;
       onFinished?.(job);
     }
-  }, [job, onFinished]);
+    if (job && job.state === "failed" && !finished.current) {
+      finished.current = true;
+      onFailed?.(job);
+    }
+  }, [job, onFinished, onFailed]);
   if (!job) return <p className="text-sm text-stone-500">Connecting to job…</p>;
   return <JobCard job={job} onRestarted={onRestarted} />;
 }

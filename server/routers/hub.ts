@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { hubAccessFrom } from "../../lib/hub/hub-access";
 import { searchModels } from "../../lib/hub/search-models";
+import { whoAmIOnHub } from "../../lib/hub/who-am-i";
 import { publicProcedure, router } from "../trpc/init";
 
 export const hubRouter = router({
@@ -14,4 +15,6 @@ export const hubRouter = router({
         limit: input.limit,
       }),
     ),
+  /** The configured token's user and organisations (the Push dialog's owner picker); null without a token. The token stays here. */
+  whoami: publicProcedure.query(({ ctx }) => whoAmIOnHub(hubAccessFrom(ctx.config))),
 });

@@ -12,6 +12,7 @@ import { formatBytes } from "../../_components/format";
 import { HealthBadge } from "../../_components/health-badge";
 import { JobProgress } from "../../_components/job-progress";
 import { useTRPC } from "../../_trpc/client";
+import { PushDialog } from "./_components/push-dialog";
 import { QuantizePanel } from "./_components/quantize-panel";
 
 type RepairModeName = "repair-index" | "repair-weights" | "repair-config" | "add-preprocessor-config" | "repair-all";
@@ -58,7 +59,7 @@ function Workspace() {
 
   if (model.error) return <ErrorBox error={model.error} />;
   if (!model.data) return <p className="text-sm text-stone-500">Checking {name}…</p>;
-  const { report, model: m, path } = model.data;
+  const { report, model: m, path, kind, published } = model.data;
   const sentinelOrigin = m.origin;
 
   return (
@@ -124,6 +125,8 @@ function Workspace() {
       ) : null}
 
       <QuantizePanel spec={name} />
+
+      {kind === "workspace" ? <PushDialog workspace={name} published={published} /> : null}
 
       <section className="space-y-3">
         <h2 className="text-lg font-semibold">Run check</h2>
