@@ -42,8 +42,10 @@ function parseClass(source: readonly string[], open: number): { token: Token; ne
 
 export function compileGlob(pattern: string): Glob {
   if (pattern.length > MAX_PATTERN) return [{ kind: "class", negate: false, chars: "", ranges: [] }];
+  // huggingface_hub reads `\` in a pattern as `/`.
+  const normalized = pattern.replaceAll("\\", "/");
   // Code points, not UTF-16 units, so `?` matches one character as in Python.
-  const source = Array.from(pattern.endsWith("/") ? `${pattern}*` : pattern);
+  const source = Array.from(normalized.endsWith("/") ? `${normalized}*` : normalized);
   const tokens: Token[] = [];
   for (let i = 0; i < source.length; ) {
     const c = source[i] as string;
@@ -109,4 +111,15 @@ export function globMatch(glob: Glob, path: string): boolean {
 /** Whether any of the patterns matches the path. */
 export function matchesAny(globs: readonly Glob[], path: string): boolean {
   return globs.some((glob) => globMatch(glob, path));
+}
+
+/** huggingface_hub's filter_repo_objects: in at least one `include` (when given) and in no `exclude`. */
+export function selectPaths<T>(items: readonly T[], pathOf: (item: T) => string, include?: readonly string[], exclude?: readonly string[]): T[] {
+  const allow = include?.map(compileGlob);
+  const deny = exclude?.map(compileGlob) ?? [];
+  return items.filter((item) => {
+    const path = pathOf(item);
+    if (allow && !matchesAny(allow, path)) return false;
+    return !matchesAny(deny, path);
+  });
 }
