@@ -29,7 +29,9 @@ function Chat() {
   const search = useSearchParams();
   const conversationId = search.get("c");
   const models = useQuery(trpc.chat.models.queryOptions());
-  const runners = useQuery(trpc.chat.runners.queryOptions(undefined, { refetchInterval: 5_000 }));
+  const [waitingForModel, setWaitingForModel] = useState(false);
+  // While a reply waits for its model, the runner's state is watched closely: a failed load shows within a second.
+  const runners = useQuery(trpc.chat.runners.queryOptions(undefined, { refetchInterval: waitingForModel ? 500 : 5_000 }));
   const conversations = useQuery(trpc.chat.conversations.queryOptions({}));
   const conversation = useQuery(trpc.chat.conversation.queryOptions(conversationId ? { id: conversationId } : skipToken));
   const model = conversation.data?.conversation.model ?? search.get("model") ?? models.data?.[0]?.id ?? null;
@@ -93,6 +95,13 @@ function Chat() {
   const byModel = new Map<string, NonNullable<typeof conversations.data>>();
   for (const c of conversations.data ?? []) byModel.set(c.model, [...(byModel.get(c.model) ?? []), c]);
   const runner = runners.data?.find((r) => r.name === model) ?? null;
+  const loadFailure = runner?.state === "failed" ? runner.lastError : null;
+  useEffect(() => setWaitingForModel(Boolean(reply.live?.waiting)), [reply.live?.waiting]);
+  // A model that cannot load never answers: the waiting reply ends and the reason shows instead.
+  const abandon = reply.abandon;
+  useEffect(() => {
+    if (loadFailure && reply.live) abandon();
+  }, [loadFailure, reply.live, abandon]);
   const messages = conversation.data?.messages ?? [];
   const lastAssistant = messages.at(-1)?.role === "assistant" ? messages.at(-1) : null;
 
@@ -154,6 +163,15 @@ function Chat() {
             </button>
           </div>
         </div>
+        {loadFailure && model ? (
+          <div role="alert" data-testid="load-failure" className="mt-2 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-900">
+            <p className="font-medium">{model} cannot be loaded: {loadFailure.message}</p>
+            <p className="mt-1">{loadFailure.hint}</p>
+            <Link href={`/repair/diagnose?model=${encodeURIComponent(model)}`} className="mt-2 inline-block font-medium underline">
+              Fix this model
+            </Link>
+          </div>
+        ) : null}
         {runner?.lastCrash ? (
           <p role="status" className="mt-2 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
             {runner.lastCrash}

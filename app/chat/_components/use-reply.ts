@@ -69,5 +69,5 @@ export function useReply() {
     });
   }, [stopMutation]);
 
-  return { live, error, start, stop, streaming: live !== null };
+  return { live, error, start, stop, abandon: finish, streaming: live !== null };
 }
