@@ -99,6 +99,10 @@ export function downloadTracker(repoId: string, phase: string, now: () => number
     retry() {
       progress.retries++;
     },
+    /** Paused or shut down: files not done wait again (their bytes stay for the resume). */
+    interrupt() {
+      for (const f of progress.files) if (f.state !== "done") f.state = "queued";
+    },
     /** Files not done are marked failed with the error. */
     fail(message: string) {
       for (const f of progress.files) {
