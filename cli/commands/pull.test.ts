@@ -128,7 +128,8 @@ describe("whet pull (real binary)", () => {
     expect((await readdir(blobs)).some((b) => b.endsWith(".incomplete"))).toBe(true);
 
     proxy.rules.length = 0;
-    const again = await execa("node", [bin, "pull", "acme/tiny", "--force-resume", "--json"], { env: env(counter.url), cwd: root, reject: false });
+    // The same command resumes: a partial download is not a model to ask about.
+    const again = await execa("node", [bin, "pull", "acme/tiny", "--json"], { env: env(counter.url), cwd: root, reject: false });
     expect(again.exitCode).toBe(0);
     const data = (JSON.parse(again.stdout) as { data: { snapshot_path: string; health: { healthy: boolean } } }).data;
     expect(data.health.healthy).toBe(true);

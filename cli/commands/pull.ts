@@ -28,7 +28,7 @@ async function clean(spec: string | undefined, ctx: CommandContext): Promise<Com
 }
 
 /** mlx-knife's answer when the cache already has the model: done, or unhealthy and waiting for a decision. */
-function existing(spec: string, state: Exclude<CachedRevisionState, { kind: "absent" }>) {
+function existing(spec: string, state: Extract<CachedRevisionState, { kind: "healthy" | "unhealthy" }>) {
   const base = { model: spec, expanded_name: null, commit_hash: state.commit };
   if (state.kind === "healthy") return { ...base, download_status: "already_exists", message: `Model ${spec} already exists in cache` };
   return { ...base, download_status: "requires_confirmation", message: `${state.reason}. Use --force-resume to attempt resume or 'whet rm' to delete.` };
@@ -59,8 +59,9 @@ export const pullCommand: Command = {
     if (stall !== undefined) input.stallTimeoutSeconds = stall;
 
     if (values["force-resume"] !== true) {
+      // A partial download of ours is resumed as asked; mlx-knife's question is for a model that is there but broken.
       const state = await cachedRevisionState(ctx.config.hubCache, repoId, revision);
-      if (state.kind !== "absent") {
+      if (state.kind === "healthy" || state.kind === "unhealthy") {
         const data = existing(spec, state);
         if (state.kind === "healthy" || ctx.json) return { ok: true, data, human: `pull: ${spec} — ${data.message}` };
         if (!ctx.terminal || !ctx.readLine) {
@@ -95,7 +96,7 @@ export const pullCommand: Command = {
     } catch (caught) {
       const error = toWhetError(caught);
       const status = error.code === "interrupted" ? "interrupted" : ["access_denied", "repo_not_found", "revision_not_found"].includes(error.code) ? "access_denied" : "failed";
-      const hint = error.code === "interrupted" ? `Resume with the same command (add --force-resume to skip the question): whet pull ${spec}` : error.hint;
+      const hint = error.code === "interrupted" ? `Resume with the same command: whet pull ${spec}` : error.hint;
       return { ok: false, error: new WhetError(error.code, error.message, hint, error.details), data: { ...base, download_status: status, message: error.message }, human: `pull: ${spec} — ${status}` };
     } finally {
       release();

@@ -4,7 +4,7 @@ import { WhetError } from "../errors";
 import { formatBytes } from "../format/format-bytes";
 
 /** Room kept free beyond the download itself: filesystems misbehave when completely full. */
-export function diskMargin(bytes: number): number {
+function diskMargin(bytes: number): number {
   return Math.max(256 << 20, Math.ceil(bytes * 0.02));
 }
 

@@ -125,6 +125,7 @@ export async function downloadBlobs(options: DownloadOptions): Promise<void> {
     await removePartial(task.partial);
     const again: Active = { task, file: await openPartial(task.partial, task.etag, task.size), pending: 0, refetched: true };
     open.add(again);
+    events.state(task, "downloading");
     const parts = partsOf(again);
     again.pending = parts.length;
     queue.unshift(...parts);

@@ -99,14 +99,9 @@ export function downloadTracker(repoId: string, phase: string, now: () => number
     retry() {
       progress.retries++;
     },
-    /** Paused (or stopped for a restart): files not done wait for the next run, with what they have kept. */
-    paused() {
-      for (const f of progress.files) {
-        if (f.state !== "done") {
-          f.state = "queued";
-          delete f.error;
-        }
-      }
+    /** Paused or shut down: files not done wait again (their bytes stay for the resume). */
+    interrupt() {
+      for (const f of progress.files) if (f.state !== "done") f.state = "queued";
     },
     /** Files not done are marked failed with the error. */
     fail(message: string) {

@@ -16,7 +16,7 @@ export interface PartRequest {
   stallMs: number;
   now: () => number;
   policy: RetryPolicy;
-  /** Bytes written to disk, as they are. */
+  /** Bytes received (written to disk before the request ends, failed or not). */
   onBytes(bytes: number): void;
   onRetry(error: TransferError): void;
 }
@@ -47,16 +47,35 @@ function acceptedLength(response: Response, from: number, end: number, size: num
 }
 
 /**
+ * Bytes gathered per request before a write (one syscall per 256 KiB instead of
+ * one per socket read), or what arrived within SAVE_MS on a slow link.
+ */
+const WRITE_BUFFER = 256 << 10;
+const SAVE_MS = 100;
+
+/**
  * One request for the rest of a part, from `progress.pos`: written in place,
  * never past the part's end (a longer body is cut and fails this request),
- * aborted when no byte arrives for `stallMs`. Advances `progress.pos` as bytes
- * land, so a retry resumes where this one stopped.
+ * aborted when too few bytes arrive within `stallMs`. Advances `progress.pos`
+ * as bytes land on disk (what arrived is written even when the request fails),
+ * so a retry resumes where this one stopped.
  */
 async function fetchOnce(part: PartRequest, progress: { pos: number }): Promise<void> {
   const from = progress.pos;
   const guard = stallGuard(part.signal, part.stallMs);
   const whole = from === 0 && part.end === part.file.size;
   let reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
+  let buffer: Buffer | null = null;
+  let buffered = 0;
+  let savedAt = performance.now();
+  const save = async () => {
+    savedAt = performance.now();
+    if (!buffer || buffered === 0) return;
+    const count = buffered;
+    buffered = 0;
+    await part.file.write(buffer.subarray(0, count), progress.pos);
+    progress.pos += count;
+  };
   try {
     const response = await hubFetch(part.client, part.url, { headers: whole ? {} : { Range: `bytes=${from}-${part.end - 1}` }, signal: guard.signal });
     guard.touch(0);
@@ -68,21 +87,31 @@ async function fetchOnce(part: PartRequest, progress: { pos: number }): Promise<
     const stop = from + length;
     if (!response.body) throw new TransferError("truncated", "the answer had no body", { retryable: true });
     reader = response.body.getReader();
-    while (progress.pos < stop) {
+    buffer = Buffer.allocUnsafe(Math.min(WRITE_BUFFER, length));
+    while (progress.pos + buffered < stop) {
       const { done, value } = await reader.read();
-      if (done) throw new TransferError("truncated", `the body ended after ${progress.pos - from} of ${length} bytes`, { retryable: true });
+      if (done) throw new TransferError("truncated", `the body ended after ${progress.pos + buffered - from} of ${length} bytes`, { retryable: true });
       guard.touch(value.byteLength);
-      const take = Math.min(value.byteLength, stop - progress.pos);
-      await part.file.write(take === value.byteLength ? value : value.subarray(0, take), progress.pos);
-      progress.pos += take;
+      const take = Math.min(value.byteLength, stop - progress.pos - buffered);
       part.onBytes(take);
-      if (take < value.byteLength || (progress.pos === stop && announced !== null && announced > length)) {
+      for (let offset = 0; offset < take; ) {
+        const count = Math.min(take - offset, buffer.byteLength - buffered);
+        buffer.set(value.subarray(offset, offset + count), buffered);
+        buffered += count;
+        offset += count;
+        if (buffered === buffer.byteLength) await save();
+      }
+      if (performance.now() - savedAt >= SAVE_MS) await save();
+      if (take < value.byteLength || (progress.pos + buffered === stop && announced !== null && announced > length)) {
         throw new TransferError("overflow", `more than the ${length} bytes asked for`, { retryable: true });
       }
     }
+    await save();
   } catch (error) {
-    if (guard.signal.aborted) throw guard.signal.reason;
     if (error instanceof WhetError) throw error;
+    // What arrived before the failure is good: keep it, so the retry does not fetch it again.
+    await save();
+    if (guard.signal.aborted) throw guard.signal.reason;
     throw classifyNetworkError(error, reader !== null);
   } finally {
     guard.dispose();

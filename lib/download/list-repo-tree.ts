@@ -10,7 +10,7 @@ const MAX_ENTRIES = 200_000;
 const MAX_PAGE_BYTES = 32 << 20;
 
 /** The `rel="next"` URL of a Link header, or null. */
-export function nextLink(header: string | null): string | null {
+function nextLink(header: string | null): string | null {
   if (!header) return null;
   for (const part of header.split(",")) {
     const match = part.match(/^\s*<([^>]*)>\s*;(.*)$/);

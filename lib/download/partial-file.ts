@@ -12,11 +12,12 @@ export interface PartialPaths {
 /**
  * The record is rewritten after this share of the bytes already done (at least
  * FLUSH_MIN_BYTES) or FLUSH_MS, whichever comes first: a kill loses at most
- * that, well under 1% of what was done, for a few hundred writes per file.
+ * that (0.4% of what was done, or 256 KiB), for a few hundred record writes
+ * per file.
  */
 const FLUSH_SHARE = 0.004;
 const FLUSH_MIN_BYTES = 256 << 10;
-const FLUSH_MS = 250;
+const FLUSH_MS = 500;
 const MAX_RANGES = 100_000;
 const FORMAT = "whet-partial/1";
 

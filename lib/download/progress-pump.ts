@@ -17,9 +17,14 @@ export function progressPump<P>(snapshot: () => P, now: () => number, intervalMs
   return {
     /** Something changed; `force` yields it even within the interval (phase changes). */
     changed(force = false) {
-      if (force) forced.push(snapshot());
-      else dirty = true;
-      poke();
+      if (force) {
+        forced.push(snapshot());
+        poke();
+      } else if (!dirty) {
+        // Only the first change of an interval wakes the loop; it then sleeps out the interval.
+        dirty = true;
+        poke();
+      }
     },
     async *run<T>(work: Promise<T>): AsyncGenerator<P, T> {
       let settled = false;

@@ -11,8 +11,8 @@ export interface RepoFile {
 }
 
 /** Larger than any file the Hub serves over plain HTTP (50 GB); a bigger number is a hostile listing. */
-export const MAX_FILE_SIZE = 2 ** 40;
-export const MAX_FILES = 100_000;
+const MAX_FILE_SIZE = 2 ** 40;
+const MAX_FILES = 100_000;
 const MAX_TOTAL = 2 ** 50;
 const MAX_PATH = 1000;
 const MAX_SEGMENT = 255;

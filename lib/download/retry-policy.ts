@@ -23,13 +23,13 @@ export function parseRetryAfter(value: string | null, now: number): number | nul
 }
 
 /** Exponential backoff with jitter, or the server's Retry-After; null when that is longer than the policy waits. */
-export function retryDelayMs(policy: RetryPolicy, retry: number, error: TransferError): number | null {
+function retryDelayMs(policy: RetryPolicy, retry: number, error: TransferError): number | null {
   if (error.retryAfterMs !== null) return error.retryAfterMs > policy.maxRetryAfterMs ? null : error.retryAfterMs;
   const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
   return exponential / 2 + Math.random() * (exponential / 2);
 }
 
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) {
       reject(signal.reason);

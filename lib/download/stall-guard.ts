@@ -8,7 +8,7 @@ export interface StallGuard {
 }
 
 /** Less than this per stall window is a stall too: a server dripping a byte every few seconds never finishes. */
-export const STALL_MIN_BYTES = 1024;
+const STALL_MIN_BYTES = 1024;
 
 /**
  * A signal that aborts with a "stall" TransferError when fewer than

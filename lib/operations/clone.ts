@@ -244,7 +244,7 @@ export const cloneOperation = defineOperation({
         return await cloneInto(input, deps, tracker, pump.changed, target);
       } catch (error) {
         const failure = await cloneFailure(error, input, deps.signal, target);
-        if (keepsPartials(deps.signal.reason)) tracker.paused();
+        if (failure instanceof WhetError && failure.code === "interrupted") tracker.interrupt();
         else tracker.fail(failure.message);
         throw failure;
       }

@@ -116,10 +116,15 @@ describe("pull", () => {
     const { dir, proxy, hubCache } = await serve();
     proxy.rules.push({ match: SHARD_GET, fault: { kind: "slow", bytesPerTick: 8192, tickMs: 20 } });
     const pause = new AbortController();
+    let last: DownloadProgress | undefined;
     const paused = runToEnd(pullOperation, { repo: "acme/tiny" }, operationDeps({ hubUrl: proxy.url, hubCache, signal: pause.signal }), (p) => {
+      last = p;
       if ((p.files.find((f) => f.path === SHARD)?.done ?? 0) > 30_000) pause.abort("pause");
     });
     await expect(paused).rejects.toMatchObject({ code: "interrupted", message: expect.stringContaining("paused") });
+    // The last snapshot shows the shard waiting for a resume, with its bytes, not failed.
+    expect(last?.files.find((f) => f.path === SHARD)).toMatchObject({ state: "queued", done: expect.any(Number) });
+    expect(last?.files.some((f) => f.state === "failed")).toBe(false);
     const blobs = join(hubCache, "models--acme--tiny", "blobs");
     expect((await readdir(blobs)).filter((b) => b.endsWith(".incomplete")).length).toBeGreaterThanOrEqual(1);
 

@@ -191,7 +191,7 @@ export const pullOperation = defineOperation({
     const started: BlobTask[] = [];
     const work = pullToCache(input, deps, tracker, pump.changed, started).catch(async (error: unknown) => {
       const failure = await pullFailure(error, input.repo, deps.signal, started, tracker.received);
-      if (keepsPartials(deps.signal.reason)) tracker.paused();
+      if (failure instanceof WhetError && failure.code === "interrupted") tracker.interrupt();
       else tracker.fail(failure.message);
       throw failure;
     });
