@@ -12,6 +12,8 @@ import { shardIntegrity } from "./rules/shard-integrity";
 import { tokenizerFiles } from "./rules/tokenizer-files";
 import { weightPresence } from "./rules/weight-presence";
 import { tokenizerRegex } from "./rules/tokenizer-regex";
+import { tokenizerRegexBacktracking } from "./rules/tokenizer-regex-backtracking";
+import { remoteCode } from "./rules/remote-code";
 import { chatTemplate } from "./rules/chat-template";
 import { safetensorsMetadata } from "./rules/safetensors-metadata";
 import { modelStructure, tiedEmbeddings } from "./rules/model-structure";
@@ -19,8 +21,8 @@ import { vocabSize } from "./rules/vocab-size";
 import { quantizationConsistency } from "./rules/quantization-consistency";
 import { eosConsistency } from "./rules/eos-consistency";
 
-/** mlx-knife's integrity rules, in its order, so the first blocking reason matches its report (config numbers are Whetstone's own). */
-const INTEGRITY: readonly Rule[] = [configRules, configNumbers, weightPresence, shardIntegrity, indexConsistency, tokenizerFiles];
+/** mlx-knife's integrity rules, in its order, so the first blocking reason matches its report (config numbers and remote code are Whetstone's own). */
+const INTEGRITY: readonly Rule[] = [configRules, configNumbers, remoteCode, weightPresence, shardIntegrity, indexConsistency, tokenizerFiles];
 
 /** Findings that mean some weights are not here: checking what the rest lacks would only repeat them. */
 const INCOMPLETE = new Set(["shards-missing", "partial-download", "lfs-pointer", "shard-truncated", "shard-corrupt", "shard-empty", "broken-link"]);
@@ -32,6 +34,7 @@ const CONSISTENCY: readonly Rule[] = [
   vocabSize,
   quantizationConsistency,
   tokenizerRegex,
+  tokenizerRegexBacktracking,
   chatTemplate,
   eosConsistency,
   safetensorsMetadata,
