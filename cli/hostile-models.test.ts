@@ -4,6 +4,7 @@ import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import type { DefectId } from "../lib/factory/defects";
 import { makeModel } from "../lib/factory/make-model";
+import { pathExists } from "../lib/fs/path-exists";
 import { useTempDirs } from "../lib/testing/temp-dir";
 
 const tempDir = useTempDirs();
@@ -54,5 +55,24 @@ describe("hostile models through the real binary (issue #10)", () => {
     const show = await whet(home, "show", "acme/absurd-layers");
     expect(show.code).toBe(0);
     expect(show.json?.data).toMatchObject({ model: { health: "unhealthy" }, metadata: { num_hidden_layers: 1e12 } });
+  });
+
+  it("never leaves `whet run` hanging on a model whose tokenizer fails or whose code it must not run", async () => {
+    const root = await tempDir();
+    const env = { WHET_HOME: join(root, "home"), HF_HOME: join(root, "hf"), HF_TOKEN: "", HF_HUB_CACHE: "" };
+    await makeModel({ dir: join(root, "home", "workspaces", "regex"), defects: ["tokenizer-regex-backtracking"] });
+    await makeModel({ dir: join(root, "home", "workspaces", "remote"), defects: ["tokenizer-remote-code"] });
+    const run = (...args: string[]) => execa("node", [bin, "run", ...args, "--max-tokens", "3"], { env, cwd: root, reject: false, timeout: 90_000 });
+
+    const failed = await run("regex", `${"a".repeat(60)}b`);
+    expect(failed.timedOut).toBe(false);
+    expect(failed.exitCode).toBe(1);
+    expect(failed.stderr).toMatch(/retry-limit/);
+
+    const refused = await run("remote", "Hi");
+    expect(refused.timedOut).toBe(false);
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toMatch(/remote cannot be loaded: tokenizer_config\.json maps AutoTokenizer/);
+    expect(await pathExists(join(root, "home", "workspaces", "remote", "REMOTE_CODE_RAN"))).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 """Whetstone's model runner: one mlx-lm model behind JSON lines on stdin/stdout.
 
-Started by lib/runner/start-runner.ts as `python runner_bridge.py MODEL_DIR`.
+Started by lib/runner/runner-process.ts as `python runner_bridge.py MODEL_DIR`.
 It never opens a socket: the only way in is the pipe its parent holds, so the
 model is never reachable from outside the app.
 
@@ -32,6 +32,15 @@ import time
 _proto = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
 os.dup2(2, 1)
 sys.stdout = sys.stderr
+# Libraries read stdin too: transformers asks "Do you wish to run the custom code? [y/N]"
+# there (and waits 15 s) when a tokenizer wants trust_remote_code. Commands come on a
+# private copy of fd 0; fd 0 itself reads /dev/null, so such a question fails at once and
+# nothing a model loads can take a command line.
+_commands = os.fdopen(os.dup(0), "r", encoding="utf-8")
+_devnull = os.open(os.devnull, os.O_RDONLY)
+os.dup2(_devnull, 0)
+os.close(_devnull)
+sys.stdin = open(os.devnull, encoding="utf-8")
 _write_lock = threading.Lock()
 
 
@@ -286,7 +295,7 @@ def generate(model, tokenizer, request, cancelled):
 
 
 def read_commands(inbox, cancelled, state):
-    for line in sys.stdin:
+    for line in _commands:
         try:
             command = json.loads(line)
         except ValueError:
@@ -334,7 +343,11 @@ def main():
                 send({"type": "encoded", "id": rid, "tokens": tokenizer.encode(command.get("text", ""), add_special_tokens=False)})
             else:
                 send({"type": "error", "id": rid, "error_type": "ProtocolError", "message": f"unknown op {op!r}"})
-        except Exception as error:  # noqa: BLE001 -- one bad request must not take the model down
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as error:  # noqa: BLE001 -- one bad request must not take the model down
+            # BaseException: the tokenizers library raises a Rust panic (pyo3 PanicException, not an
+            # Exception) when a model's regex backtracks past Oniguruma's retry limit.
             import traceback
 
             traceback.print_exc(file=sys.stderr)

@@ -47,6 +47,9 @@ export const DEFECT_IDS = [
   "eos-turn-token-missing",
   "model-type-unknown",
   "config-layers-absurd",
+  "tokenizer-remote-code",
+  "config-model-file",
+  "tokenizer-regex-backtracking",
   "index-wrong-shard",
   "index-invalid-json",
   "config-missing",
@@ -111,6 +114,10 @@ function fakeQuantized(tensor: TensorToWrite, name: string): TensorToWrite[] {
 
 const MISTRAL_BROKEN_REGEX =
   "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+
+/** Python that, if anything ever imports it, leaves a file saying so beside itself. */
+const REMOTE_CODE = (name: string) =>
+  `import pathlib\npathlib.Path(__file__).with_name("REMOTE_CODE_RAN").write_text("${name}")\nclass ${name}:\n    pass\n`;
 
 async function setChatTemplate(model: MadeModel, template: string): Promise<void> {
   await editJson(join(model.dir, "tokenizer_config.json"), (t) => {
@@ -268,7 +275,8 @@ const DEFECTS: Record<DefectId, (model: MadeModel, tensors: TensorToWrite[]) => 
       t.chat_template = "{% for message in messages %}{{ message['content'] }";
     });
   },
-  // Hostile templates (issue #10): ten billion iterations, the range that killed the app, a list doubled past any heap.
+  // Hostile templates (issue #10): ten billion iterations (in Python too: jinja2's sandbox allows ranges up to
+  // 100,000), the range that killed the app, a list doubled past any heap.
   async "chat-template-endless-loop"(model) {
     await setChatTemplate(model, "{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}{{ messages[0]['content'] }}");
   },
@@ -353,6 +361,34 @@ const DEFECTS: Record<DefectId, (model: MadeModel, tensors: TensorToWrite[]) => 
   async "config-layers-absurd"(model) {
     await editJson(join(model.dir, "config.json"), (c) => {
       c.num_hidden_layers = 1e12;
+    });
+  },
+  // Remote code (issue #10): a tokenizer class that exists only as Python in the folder, which
+  // transformers runs only with trust_remote_code (and asks on stdin for otherwise), and a model
+  // class mlx-lm would import from the folder. The code itself only leaves a mark that it ran.
+  async "tokenizer-remote-code"(model) {
+    await editJson(join(model.dir, "tokenizer_config.json"), (t) => {
+      t.tokenizer_class = "FactoryTokenizer";
+      t.auto_map = { AutoTokenizer: ["tokenization_factory.FactoryTokenizer", null] };
+    });
+    await writeFile(join(model.dir, "tokenization_factory.py"), REMOTE_CODE("FactoryTokenizer"));
+  },
+  async "config-model-file"(model) {
+    await editJson(join(model.dir, "config.json"), (c) => {
+      c.model_file = "modeling_factory.py";
+    });
+    await writeFile(join(model.dir, "modeling_factory.py"), REMOTE_CODE("Model"));
+  },
+  // A pre-tokenizer split with nested repetition: "aaaa…b" makes Oniguruma backtrack until its retry limit (a Rust panic).
+  async "tokenizer-regex-backtracking"(model) {
+    await editJson(join(model.dir, "tokenizer.json"), (t) => {
+      t.pre_tokenizer = {
+        type: "Sequence",
+        pretokenizers: [
+          { type: "Split", pattern: { Regex: "(a+)+$" }, behavior: "Isolated", invert: false },
+          { type: "ByteLevel", add_prefix_space: false, trim_offsets: true, use_regex: false },
+        ],
+      };
     });
   },
   async "index-wrong-shard"(model) {

@@ -12,6 +12,8 @@ import { shardIntegrity } from "./rules/shard-integrity";
 import { tokenizerFiles } from "./rules/tokenizer-files";
 import { weightPresence } from "./rules/weight-presence";
 import { tokenizerRegex } from "./rules/tokenizer-regex";
+import { tokenizerRegexBacktracking } from "./rules/tokenizer-regex-backtracking";
+import { remoteCode } from "./rules/remote-code";
 import { chatTemplate } from "./rules/chat-template";
 import { workspaceIncomplete } from "./rules/workspace-incomplete";
 import { safetensorsMetadata } from "./rules/safetensors-metadata";
@@ -23,10 +25,10 @@ import { unsafeFiles } from "./rules/unsafe-files";
 
 /**
  * mlx-knife's integrity rules, in its order, so the first blocking reason matches its report;
- * an unfinished workspace comes first, as it explains whatever else is missing (config numbers
- * and unsafe files are Whetstone's own).
+ * an unfinished workspace comes first, as it explains whatever else is missing (config numbers,
+ * remote code and unsafe files are Whetstone's own).
  */
-const INTEGRITY: readonly Rule[] = [workspaceIncomplete, configRules, configNumbers, weightPresence, shardIntegrity, indexConsistency, tokenizerFiles, unsafeFiles];
+const INTEGRITY: readonly Rule[] = [workspaceIncomplete, configRules, configNumbers, remoteCode, weightPresence, shardIntegrity, indexConsistency, tokenizerFiles, unsafeFiles];
 
 /** Findings that mean some weights are not here: checking what the rest lacks would only repeat them. */
 const INCOMPLETE = new Set(["clone-incomplete", "convert-incomplete", "shards-missing", "partial-download", "lfs-pointer", "shard-truncated", "shard-corrupt", "shard-empty", "broken-link", "unsafe-file"]);
@@ -38,6 +40,7 @@ const CONSISTENCY: readonly Rule[] = [
   vocabSize,
   quantizationConsistency,
   tokenizerRegex,
+  tokenizerRegexBacktracking,
   chatTemplate,
   eosConsistency,
   safetensorsMetadata,

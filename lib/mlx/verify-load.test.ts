@@ -25,4 +25,16 @@ describe("verifyLoad (real mlx-lm)", () => {
       hint: expect.stringMatching(/whet health/),
     });
   });
+
+  // Issue #10: a hostile model must not hold a load check open.
+  it("fails a tokenizer that asks for trust_remote_code at once, and ends a check that runs past its time limit", async () => {
+    const dir = join(await tempDir(), "m");
+    await makeModel({ dir, defects: ["tokenizer-remote-code"] });
+    const started = performance.now();
+    await expect(verifyLoad(dir, loadConfig())).rejects.toMatchObject({ code: "load_failed", message: expect.stringMatching(/contains custom code/) });
+    // Importing mlx-lm takes a few seconds; transformers' question on stdin alone would wait 15.
+    expect(performance.now() - started).toBeLessThan(12_000);
+
+    await expect(verifyLoad(dir, loadConfig(), { timeoutMs: 300 })).rejects.toMatchObject({ code: "load_check_timeout", message: expect.stringMatching(/0\.3 s/) });
+  });
 });

@@ -37,6 +37,12 @@ export interface ModelRunnerOptions {
   /** How often a ready runner is asked for a pong, and how long it may take to answer. */
   pingIntervalMs?: number;
   pingTimeoutMs?: number;
+  /**
+   * How long a sent request may take before the bridge starts answering it (chat template and
+   * tokenizer); past it the process is killed and restarted. A model's template or tokenizer
+   * regex can loop on one prompt while the bridge still answers pings.
+   */
+  prepareTimeoutMs?: number;
   /** Called when the process goes away on its own accord (idle stop), so a pool can forget it. */
   onIdleStop?: () => void;
 }
@@ -61,6 +67,8 @@ interface Job {
   channel: EventChannel<WaitEvent | BridgeEvent>;
   enqueuedAt: number;
   sentAt: number | null;
+  /** The prepare watchdog while the bridge has not started on the job. */
+  watchdog: NodeJS.Timeout | null;
 }
 
 /** What a request sees before the bridge starts on it; everything after comes from the bridge. */
@@ -75,7 +83,7 @@ const CRASH_LIMIT = 3;
  * while idle and busy, restarted after a crash, and stopped when idle.
  */
 export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
-  const { name, modelPath, config, idleMs = 10 * 60_000, pingIntervalMs = 10_000, pingTimeoutMs = 20_000 } = options;
+  const { name, modelPath, config, idleMs = 10 * 60_000, pingIntervalMs = 10_000, pingTimeoutMs = 20_000, prepareTimeoutMs = 60_000 } = options;
   let proc: RunnerProcess | null = null;
   let state: RunnerState = "stopped";
   let starting = false;
@@ -92,11 +100,23 @@ export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
   let idleTimer: NodeJS.Timeout | null = null;
   let pingTimer: NodeJS.Timeout | null = null;
   let pingSentAt: number | null = null;
+  /** Why this side killed the process, when it did: the active request fails with this code. */
+  let killedFor: string | null = null;
+  /** Bumped by every shutdown: a launch still checking health when the runner was stopped must not start Python. */
+  let epoch = 0;
 
   const everyone = () => [...(active ? [active] : []), ...queue];
 
+  function disarm(job: Job) {
+    if (job.watchdog) clearTimeout(job.watchdog);
+    job.watchdog = null;
+  }
+
   function failAll(error: WhetError) {
-    for (const job of everyone()) job.channel.fail(error);
+    for (const job of everyone()) {
+      disarm(job);
+      job.channel.fail(error);
+    }
     queue.length = 0;
     active = null;
   }
@@ -138,6 +158,13 @@ export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
     if (!job) return armIdleTimer();
     active = job;
     job.sentAt = performance.now();
+    const p = proc;
+    job.watchdog = setTimeout(() => {
+      if (p !== proc || active !== job) return;
+      lastCrash = `The runner for ${name} did not finish preparing the prompt within ${Math.round(prepareTimeoutMs / 100) / 10} s (the model's chat template or tokenizer may loop on it) and was restarted.`;
+      killedFor = "runner_request_timeout";
+      p.kill();
+    }, prepareTimeoutMs);
     proc.send(job.command());
     announcePositions();
   }
@@ -163,6 +190,7 @@ export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
         return;
       default: {
         if (!active || event.id !== active.id) return;
+        disarm(active);
         active.channel.push(event);
         if (event.type === "done" || event.type === "encoded" || event.type === "error") {
           active.channel.end();
@@ -201,14 +229,19 @@ export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
     crashTimes.push(now);
     while (crashTimes.length && (crashTimes[0] as number) < now - CRASH_WINDOW_MS) crashTimes.shift();
     lastCrash ??= `The runner for ${name} crashed (${how}) and was restarted.`;
-    const crash = new WhetError(
-      "runner_crashed",
-      `${lastCrash} The reply being generated was lost.`,
-      "Send the message again. If it keeps happening, the model may need more memory than is free.",
-      { pid: p.pid ?? null, exit: how },
-    );
+    const crash =
+      killedFor === "runner_request_timeout"
+        ? new WhetError(killedFor, `${lastCrash} The reply was not generated.`, "Run `whet health` on the model; send a shorter message, or the prompt without the chat template (--no-chat-template).", { pid: p.pid ?? null })
+        : new WhetError(
+            "runner_crashed",
+            `${lastCrash} The reply being generated was lost.`,
+            "Send the message again. If it keeps happening, the model may need more memory than is free.",
+            { pid: p.pid ?? null, exit: how },
+          );
+    killedFor = null;
     lastCrash = crash.message;
     if (active) {
+      disarm(active);
       active.channel.fail(crash);
       active = null;
     }
@@ -228,9 +261,11 @@ export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
     loadError = null;
     info = null;
     if (idleTimer) clearTimeout(idleTimer);
+    const mine = epoch;
     void (async () => {
       // A model the health check says cannot load is refused before Python starts.
       const refusal = await blockingFinding(modelPath, name);
+      if (mine !== epoch) return;
       starting = false;
       if (refusal) {
         state = "failed";
@@ -245,6 +280,8 @@ export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
 
   async function shutdown() {
     if (idleTimer) clearTimeout(idleTimer);
+    epoch += 1;
+    starting = false;
     const p = proc;
     if (!p) return;
     stopping = true;
@@ -257,7 +294,7 @@ export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
   }
 
   function enqueue(id: string, command: () => Record<string, unknown>): Job {
-    const job: Job = { id, command, channel: createEventChannel(), enqueuedAt: performance.now(), sentAt: null };
+    const job: Job = { id, command, channel: createEventChannel(), enqueuedAt: performance.now(), sentAt: null, watchdog: null };
     if (idleTimer) clearTimeout(idleTimer);
     queue.push(job);
     const position = queue.length - 1 + (active ? 1 : 0);
