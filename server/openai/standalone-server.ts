@@ -26,6 +26,12 @@ export async function routeOpenAI(request: Request, roots: ModelRoots, ctx: Open
   return Response.json({ status: "error", error: { message: `No route ${route}`, type: "not_found", code: "not_found", param: null } }, { status: 404 });
 }
 
+/**
+ * A fetch Request for a node request. The URL is built from the path alone,
+ * on a fixed origin: the Host header is the guard's to judge, and one a URL
+ * parser rejects (`localhost:99999`, `[`) must not throw here. Throws only
+ * for a request target that is not a URL at all.
+ */
 function toRequest(req: IncomingMessage, signal: AbortSignal): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
@@ -33,7 +39,10 @@ function toRequest(req: IncomingMessage, signal: AbortSignal): Request {
     else if (value !== undefined) headers.set(name, value);
   }
   const hasBody = req.method !== "GET" && req.method !== "HEAD";
-  return new Request(`http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`, {
+  const target = req.url ?? "/";
+  // Origin-form (`/v1/…`) is taken as it is; the absolute form a proxy would send only for its path.
+  const path = target.startsWith("/") ? target : (({ pathname, search }) => `${pathname}${search}`)(new URL(target));
+  return new Request(`http://127.0.0.1${path}`, {
     method: req.method ?? "GET",
     headers,
     signal,
@@ -65,11 +74,19 @@ export async function serveOpenAI(options: { host: string; port: number; roots: 
     res.on("close", () => {
       if (!res.writableFinished) aborter.abort();
     });
-    void routeOpenAI(toRequest(req, aborter.signal), options.roots, options.ctx)
+    let request: Request;
+    try {
+      request = toRequest(req, aborter.signal);
+    } catch {
+      res.writeHead(400, { "content-type": "text/plain" });
+      return void res.end("Bad request: the request target is not a valid path.");
+    }
+    void routeOpenAI(request, options.roots, options.ctx)
       .then((response) => send(res, response))
-      .catch((error: unknown) => {
+      .catch(() => {
+        // Every failure stays this request's: the server keeps answering the others.
         if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
-        res.end(String(error));
+        res.end("Internal error while answering this request.");
       });
   });
   server.keepAliveTimeout = 5_000;

@@ -17,6 +17,9 @@ describe("checkRequest", () => {
     expect(checkRequest(req("GET", { host: "127.0.0.1.evil.example" }))?.status).toBe(403);
     expect(checkRequest(req("GET", { host: "192.168.1.5:3000" }))?.status).toBe(403);
     expect(checkRequest(req("GET", {}))?.status).toBe(403);
+    // A port no URL parser accepts (issue #10 finding 7).
+    expect(checkRequest(req("GET", { host: "localhost:99999" }))?.status).toBe(403);
+    expect(checkRequest(req("GET", { host: "localhost:65535" }))).toBeNull();
   });
 
   it("refuses cross-site GETs to the API, where some GETs have effects", () => {

@@ -8,7 +8,7 @@ export interface GuardVerdict {
   message: string;
 }
 
-const LOOPBACK_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d{1,5})?$/i;
+const LOOPBACK_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::(\d{1,5}))?$/i;
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 export interface GuardOptions {
@@ -26,7 +26,10 @@ export interface GuardOptions {
 export function isAllowedHost(host: string | null, options: GuardOptions = {}): boolean {
   if (!host) return false;
   const lower = host.toLowerCase();
-  return LOOPBACK_HOST.test(lower) || (options.allowedHosts ?? []).some((h) => h.toLowerCase() === lower);
+  const loopback = LOOPBACK_HOST.exec(lower);
+  // A port no URL parser accepts is not this app's address either.
+  if (loopback) return loopback[2] === undefined || Number(loopback[2]) <= 65535;
+  return (options.allowedHosts ?? []).some((h) => h.toLowerCase() === lower);
 }
 
 export function checkRequest(
