@@ -1,4 +1,5 @@
 import { mkdir, writeFile } from "node:fs/promises";
+import { request as httpRequest, type IncomingMessage } from "node:http";
 import { connect } from "node:net";
 import { join } from "node:path";
 import OpenAI from "openai";
@@ -144,5 +145,22 @@ describe("whet serve survives hostile requests (issue #10 finding 7)", () => {
       expect(await rawRequest(server.url, head), head).toMatch(/^HTTP\/1\.1 (400|403|404) /);
     }
     expect(await rawRequest(server.url, `GET /v1/models HTTP/1.1\r\nHost: ${host}`)).toMatch(/^HTTP\/1\.1 200 /);
+  });
+
+  it("forbids framing and refuses same-site browsers without Origin (issue #10 finding 10)", async () => {
+    const { server } = await setUp();
+    const host = new URL(server.url).host;
+    const get = (headers: Record<string, string>) =>
+      new Promise<IncomingMessage>((resolve, reject) => {
+        const req = httpRequest(`${server.url}/v1/models`, { headers }, (res) => resolve(res.resume()));
+        req.on("error", reject);
+        req.end();
+      });
+    for (const [headers, status] of [[{ host }, 200], [{ host: "evil.example" }, 403], [{ host, "sec-fetch-site": "same-site" }, 403]] as const) {
+      const response = await get(headers);
+      expect(response.statusCode).toBe(status);
+      expect(response.headers["x-frame-options"]).toBe("DENY");
+      expect(response.headers["content-security-policy"]).toBe("frame-ancestors 'none'");
+    }
   });
 });

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import type { ModelRoots } from "../../lib/models/resolve-model";
+import { FRAME_HEADERS } from "../security/frame-headers";
 import { refusal } from "../security/request-guard";
 import { handleChatCompletions } from "../../lib/openai/chat-completions";
 import { handleCompletions } from "../../lib/openai/completions";
@@ -51,7 +52,9 @@ function toRequest(req: IncomingMessage, signal: AbortSignal): Request {
 }
 
 async function send(res: ServerResponse, response: Response): Promise<void> {
-  res.writeHead(response.status, Object.fromEntries(response.headers.entries()));
+  const headers = new Headers(response.headers);
+  for (const [name, value] of Object.entries(FRAME_HEADERS)) headers.set(name, value);
+  res.writeHead(response.status, Object.fromEntries(headers.entries()));
   if (!response.body) return void res.end();
   const reader = response.body.getReader();
   // Each chunk goes out as it comes: no buffering between the runner and the client.
@@ -78,14 +81,14 @@ export async function serveOpenAI(options: { host: string; port: number; roots: 
     try {
       request = toRequest(req, aborter.signal);
     } catch {
-      res.writeHead(400, { "content-type": "text/plain" });
+      res.writeHead(400, { "content-type": "text/plain", ...FRAME_HEADERS });
       return void res.end("Bad request: the request target is not a valid path.");
     }
     void routeOpenAI(request, options.roots, options.ctx)
       .then((response) => send(res, response))
       .catch(() => {
         // Every failure stays this request's: the server keeps answering the others.
-        if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
+        if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain", ...FRAME_HEADERS });
         res.end("Internal error while answering this request.");
       });
   });

@@ -29,6 +29,17 @@ describe("checkRequest", () => {
     expect(checkRequest(req("GET", { host: "127.0.0.1:3000", "sec-fetch-site": "same-origin" }), { api: true })).toBeNull();
   });
 
+  it("refuses same-site API requests without this app's Origin: a page on another local port (issue #10 finding 10)", () => {
+    const host = "127.0.0.1:3000";
+    for (const method of ["GET", "POST"]) {
+      expect(checkRequest(req(method, { host, "sec-fetch-site": "same-site" }), { api: true })?.status, method).toBe(403);
+      expect(checkRequest(req(method, { host, "sec-fetch-site": "same-site", origin: "http://127.0.0.1:4000" }), { api: true })?.status, method).toBe(403);
+    }
+    expect(checkRequest(req("POST", { host, "sec-fetch-site": "same-site" }))?.status).toBe(403);
+    expect(checkRequest(req("GET", { host, "sec-fetch-site": "same-site" }))).toBeNull();
+    expect(checkRequest(req("GET", { host, "sec-fetch-site": "none" }), { api: true })).toBeNull();
+  });
+
   it("allows an opted-in LAN host", () => {
     expect(checkRequest(req("GET", { host: "192.168.1.5:3000" }), { allowedHosts: ["192.168.1.5:3000"] })).toBeNull();
   });

@@ -15,10 +15,11 @@ export interface GuardOptions {
   /** Extra `host[:port]` values allowed, for an explicitly opted-in LAN address. */
   allowedHosts?: readonly string[];
   /**
-   * For API routes: refuse cross-site requests whatever the method. Some API
-   * GETs have effects (a chat reply streams from a GET subscription), and a
-   * cross-site page can make a browser send a GET with no Origin header; the
-   * browser still labels it `Sec-Fetch-Site: cross-site`.
+   * For API routes: refuse requests from other sites whatever the method. Some
+   * API GETs have effects (a chat reply streams from a GET subscription), and
+   * another page can make a browser send a GET with no Origin header; the
+   * browser still labels it `Sec-Fetch-Site: cross-site`, or `same-site` for
+   * a page on another port of this machine (a dev server, a notebook).
    */
   api?: boolean;
 }
@@ -42,8 +43,10 @@ export function checkRequest(
   }
   const origin = request.headers.get("origin");
   const site = request.headers.get("sec-fetch-site");
-  if (options.api && site === "cross-site") {
-    return { status: 403, message: "Forbidden: cross-site request refused." };
+  // Same-site is another origin (another port, a sibling host): never this app's own pages.
+  const otherSite = site === "cross-site" || site === "same-site";
+  if (options.api && otherSite) {
+    return { status: 403, message: `Forbidden: ${site} request refused.` };
   }
   const unsafe = !SAFE_METHODS.has(request.method.toUpperCase());
   if (unsafe || origin !== null) {
@@ -51,11 +54,16 @@ export function checkRequest(
     if (origin !== null && origin !== `http://${host}` && origin !== `https://${host}`) {
       return { status: 403, message: `Forbidden: origin '${origin}' is not this app (cross-site request refused).` };
     }
-    if (unsafe && site === "cross-site") {
-      return { status: 403, message: "Forbidden: cross-site request refused." };
+    if (unsafe && otherSite) {
+      return { status: 403, message: `Forbidden: ${site} request refused.` };
     }
   }
   return null;
+}
+
+/** Paths whose GETs can have effects (tRPC subscriptions, the OpenAI API): guarded as API routes. */
+export function isApiPath(pathname: string): boolean {
+  return pathname.startsWith("/api/") || pathname.startsWith("/v1/") || pathname === "/v1";
 }
 
 /** The 403 a refused request gets, or null when `checkRequest` lets it through. */
