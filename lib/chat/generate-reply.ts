@@ -4,6 +4,7 @@ import type { ChatMessage } from "../runner/generation-params";
 import type { RunEvent } from "../runner/run-events";
 import type { RunnerPool } from "../runner/runner-pool";
 import { registerReply } from "./active-replies";
+import { assertPromptSize } from "./prompt-limit";
 import type { ChatStore, StoredMessage } from "./chat-store";
 
 export type ReplyEvent =
@@ -26,6 +27,7 @@ export async function* generateReply(options: { store: ChatStore; pool: RunnerPo
     ...(conversation.system.trim() ? [{ role: "system" as const, content: conversation.system }] : []),
     ...messages.map((m) => ({ role: m.role, content: m.content })),
   ];
+  assertPromptSize({ messages: history });
   const { runner, name } = await pool.runnerFor(conversation.model);
 
   const replyId = randomUUID();

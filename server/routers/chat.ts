@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { stopReply } from "../../lib/chat/active-replies";
+import { assertPromptSize } from "../../lib/chat/prompt-limit";
 import { getChatStore } from "../../lib/chat/chat-store";
 import { generateReply } from "../../lib/chat/generate-reply";
 import { isModelName } from "../../lib/models/model-name";
@@ -42,7 +43,13 @@ export const chatRouter = router({
   remove: publicProcedure.input(z.object({ id })).mutation(({ ctx, input }) => getChatStore(ctx.config.dataDir).deleteConversation(input.id)),
   send: publicProcedure
     .input(z.object({ conversationId: id, content: z.string().min(1).max(200_000) }))
-    .mutation(({ ctx, input }) => getChatStore(ctx.config.dataDir).addMessage({ conversationId: input.conversationId, role: "user", content: input.content })),
+    .mutation(({ ctx, input }) => {
+      const store = getChatStore(ctx.config.dataDir);
+      // A message the model could never be asked to read is refused before it is stored.
+      const { conversation, messages } = store.getConversation(input.conversationId);
+      assertPromptSize({ messages: [{ role: "system", content: conversation.system }, ...messages, { role: "user", content: input.content }] });
+      return store.addMessage({ conversationId: input.conversationId, role: "user", content: input.content });
+    }),
   /** Regenerate: the last reply goes, and the next `reply` answers the same message again. */
   dropLastReply: publicProcedure
     .input(z.object({ conversationId: id }))
