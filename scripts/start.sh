@@ -21,7 +21,7 @@ done
 bash scripts/setup.sh
 
 # shellcheck disable=SC2046
-build_hash=$(node scripts/hash-files.mjs $(git ls-files -co --exclude-standard app server lib public next.config.ts proxy.ts postcss.config.mjs package-lock.json | grep -v '\.test\.ts$' | sort))
+build_hash=$(node scripts/hash-files.mjs $(git ls-files -co --exclude-standard app server lib public next.config.ts proxy.ts instrumentation.ts postcss.config.mjs package-lock.json | grep -v '\.test\.ts$' | sort))
 if [ "$(cat .next/.whet-build-hash 2>/dev/null)" != "$build_hash" ]; then
   echo "[start] building the app (next build)"
   npx next build >/dev/null
@@ -33,22 +33,7 @@ if [ "$demo" = 0 ] && ! curl -sf --max-time 5 -o /dev/null "$endpoint/api/models
   echo "[start] $endpoint cannot be reached: using the built-in demo hub"
   demo=1
 fi
-if [ "$demo" = 1 ]; then
-  data="${WHET_HOME:-${XDG_DATA_HOME:-$HOME/.local/share}/whetstone}"
-  [ "$(uname -s)" = Darwin ] && [ -z "${WHET_HOME:-}" ] && data="$HOME/Library/Application Support/Whetstone"
-  fifo=$(mktemp -u)
-  mkfifo "$fifo"
-  npx tsx scripts/demo-hub.ts --dir "$data/demo-hub" --real-models .whet/models > "$fifo" &
-  hub_pid=$!
-  trap 'kill $hub_pid 2>/dev/null || true; rm -f "$fifo"' EXIT INT TERM
-  read -r line < "$fifo"
-  export HF_ENDPOINT
-  HF_ENDPOINT=$(node -e 'console.log(JSON.parse(process.argv[1]).url)' "$line")
-  # The demo hub's own token (not a secret): it lets the app push into the demo-user namespace.
-  export HF_TOKEN
-  HF_TOKEN=$(node -e 'console.log(JSON.parse(process.argv[1]).token)' "$line")
-  echo "[start] demo hub at $HF_ENDPOINT"
-fi
-
-echo "[start] Whetstone is running at http://127.0.0.1:$port"
-npx next start -H 127.0.0.1 -p "$port"
+serve_args=(--port "$port")
+[ "$demo" = 1 ] && serve_args+=(--demo)
+# The serving part (app, demo hub, their clean stop on SIGTERM/SIGINT) is its own script.
+PATH="$PWD/node_modules/.bin:$PATH" exec bash scripts/serve.sh "${serve_args[@]}"

@@ -1,4 +1,5 @@
 import { getServices } from "./services";
+import { stopOnSignal } from "./shutdown/stop-on-signal";
 
 /*
  * At server start, not at the first request: the services are made now, so
@@ -7,8 +8,4 @@ import { getServices } from "./services";
  * stopped) before the process exits.
  */
 const services = getServices();
-const stop = () => {
-  void services.close().finally(() => process.exit(0));
-};
-process.once("SIGTERM", stop);
-process.once("SIGINT", stop);
+stopOnSignal(() => services.close());

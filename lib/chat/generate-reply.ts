@@ -4,6 +4,7 @@ import type { ChatMessage } from "../runner/generation-params";
 import type { RunEvent } from "../runner/run-events";
 import type { RunnerPool } from "../runner/runner-pool";
 import type { ActiveReplies } from "./active-replies";
+import { assertPromptSize } from "./prompt-limit";
 import type { ChatStore, StoredMessage } from "./chat-store";
 
 export type ReplyEvent =
@@ -32,6 +33,7 @@ export async function* generateReply(options: {
     ...(conversation.system.trim() ? [{ role: "system" as const, content: conversation.system }] : []),
     ...messages.map((m) => ({ role: m.role, content: m.content })),
   ];
+  assertPromptSize({ messages: history });
   const { runner, name } = await pool.runnerFor(conversation.model);
 
   const replyId = randomUUID();

@@ -3,7 +3,7 @@ import { dirname, join } from "node:path";
 import { copyFileCow } from "../fs/copy-file-cow";
 import { modelFolder, resolveModelFile } from "../fs/model-folder";
 import { unsafeFileError } from "../fs/unsafe-file";
-import { walkModelFolder } from "../fs/walk-model-folder";
+import { walkSafeModelFolder } from "../fs/walk-model-folder";
 import { SENTINEL_FILE } from "../workspace/sentinel";
 
 /**
@@ -13,9 +13,7 @@ import { SENTINEL_FILE } from "../workspace/sentinel";
  * FIFO is refused, naming the entry: nothing of it is copied or converted.
  */
 export async function listModelFiles(dir: string): Promise<string[]> {
-  const walk = await walkModelFolder(await modelFolder(dir));
-  const unsafe = walk.unsafe[0];
-  if (unsafe) throw unsafeFileError(unsafe);
+  const walk = await walkSafeModelFolder(dir);
   return walk.files.filter((f) => f.path !== SENTINEL_FILE).map((f) => f.path);
 }
 

@@ -1,8 +1,8 @@
 import { lstat, readdir, realpath, stat } from "node:fs/promises";
 import { join } from "node:path";
-import type { ModelFolder } from "./model-folder";
+import { modelFolder, type ModelFolder } from "./model-folder";
 import { isInside } from "./path-inside";
-import type { UnsafeEntry } from "./unsafe-file";
+import { unsafeFileError, type UnsafeEntry } from "./unsafe-file";
 
 export interface WalkedFile {
   /** Posix path relative to the folder. */
@@ -87,5 +87,17 @@ export async function walkModelFolder(folder: ModelFolder, options: WalkOptions 
   }
 
   await visit("", 0);
+  return walk;
+}
+
+/**
+ * The walk of a model folder that is handed whole to another program (copied,
+ * converted, loaded by mlx-lm, which would follow a link out or block on a
+ * FIFO): refused with an `unsafe_file` WhetError naming the first unsafe entry.
+ */
+export async function walkSafeModelFolder(dir: string): Promise<FolderWalk> {
+  const walk = await walkModelFolder(await modelFolder(dir));
+  const unsafe = walk.unsafe[0];
+  if (unsafe) throw unsafeFileError(unsafe);
   return walk;
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { errorResponse } from "./openai-errors";
+import { readJsonBody } from "./read-json-body";
 import { chatCompletionRequestSchema, toGenerationParams } from "./openai-requests";
 import { collectReply, openAIFinish, sseResponse, startReply, usageBody, type OpenAIContext } from "./reply-stream";
 
@@ -7,7 +8,7 @@ import { collectReply, openAIFinish, sseResponse, startReply, usageBody, type Op
 export async function handleChatCompletions(request: Request, ctx: OpenAIContext): Promise<Response> {
   const requestId = randomUUID();
   try {
-    const body = chatCompletionRequestSchema.parse(await request.json().catch(() => null));
+    const body = chatCompletionRequestSchema.parse(await readJsonBody(request));
     const messages = body.messages.map((m) => ({ role: m.role as "system" | "user" | "assistant", content: m.content }));
     const reply = await startReply(ctx, body.model, { messages }, toGenerationParams(body), request.signal);
     const id = `chatcmpl-${randomUUID()}`;

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { errorResponse } from "./openai-errors";
+import { readJsonBody } from "./read-json-body";
 import { completionRequestSchema, toGenerationParams } from "./openai-requests";
 import { collectReply, openAIFinish, sseResponse, startReply, usageBody, type OpenAIContext } from "./reply-stream";
 
@@ -7,7 +8,7 @@ import { collectReply, openAIFinish, sseResponse, startReply, usageBody, type Op
 export async function handleCompletions(request: Request, ctx: OpenAIContext): Promise<Response> {
   const requestId = randomUUID();
   try {
-    const body = completionRequestSchema.parse(await request.json().catch(() => null));
+    const body = completionRequestSchema.parse(await readJsonBody(request));
     const reply = await startReply(ctx, body.model, { prompt: body.prompt }, toGenerationParams(body), request.signal);
     const id = `cmpl-${randomUUID()}`;
     const created = Math.floor(Date.now() / 1000);

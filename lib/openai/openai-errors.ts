@@ -6,6 +6,7 @@ import { toWhetError, WhetError } from "../errors";
 function statusFor(code: string): number {
   if (code === "validation_error" || code === "ambiguous_match" || code === "invalid_model") return 400;
   if (code.endsWith("not_found") || code === "model_not_cached" || code === "hash_not_found") return 404;
+  if (code === "prompt_too_large" || code === "request_too_large") return 413;
   if (code === "model_not_runnable" || code === "load_failed" || code === "generation_failed" || code === "runner_request_timeout") return 422;
   if (code === "runner_crashed" || code === "runner_crash_loop" || code === "runner_stopped") return 503;
   return 500;

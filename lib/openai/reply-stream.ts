@@ -1,3 +1,4 @@
+import { assertPromptSize } from "../chat/prompt-limit";
 import { WhetError } from "../errors";
 import { isModelName } from "../models/model-name";
 import type { GenerationInput, GenerationParams } from "../runner/generation-params";
@@ -31,6 +32,7 @@ function specFor(model: string, ctx: OpenAIContext): string {
  * cannot be found or loaded is an HTTP error rather than a broken stream.
  */
 export async function startReply(ctx: OpenAIContext, model: string, input: GenerationInput, params: GenerationParams, signal: AbortSignal): Promise<StartedReply> {
+  assertPromptSize(input);
   const { runner } = await ctx.pool.runnerFor(specFor(model, ctx));
   const events = runner.generate(input, params, signal);
   for (;;) {

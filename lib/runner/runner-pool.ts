@@ -1,4 +1,5 @@
 import type { WhetConfig } from "../config";
+import { walkSafeModelFolder } from "../fs/walk-model-folder";
 import { resolveModel, type ResolvedModel } from "../models/resolve-model";
 import { createModelRunner, type ModelRunner, type RunnerStatus } from "./model-runner";
 
@@ -47,7 +48,11 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
     async runnerFor(spec) {
       const model = await resolveModel(spec, { hubCache: config.hubCache, workspaceRoot: config.workspaceRoot }, { allowPaths: options.allowPaths === true });
       const name = runnerName(spec, model);
-      if (!runners.has(model.path)) await makeRoom();
+      if (!runners.has(model.path)) {
+        // mlx-lm would follow a link out of the folder or block on a FIFO: such a folder never reaches a runner.
+        await walkSafeModelFolder(model.path);
+        await makeRoom();
+      }
       // Checked again after the await: a concurrent call for the same folder may have made it meanwhile.
       let entry = runners.get(model.path);
       if (!entry) {

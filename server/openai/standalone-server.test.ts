@@ -1,4 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
+import { request as httpRequest, type IncomingMessage } from "node:http";
+import { connect } from "node:net";
 import { join } from "node:path";
 import OpenAI from "openai";
 import { describe, expect, it, onTestFinished } from "vitest";
@@ -113,5 +115,52 @@ describe("OpenAI-compatible API, driven by the official openai client", () => {
     expect(await get({ host: "evil.example:80" })).toBe(403);
     expect(await get({ host, origin: "https://evil.example" })).toBe(403);
     expect(await get({ host, origin: `http://${host}` })).toBe(200);
+  });
+});
+
+/** One raw HTTP/1.1 request over a socket, so a Host no client library would send gets through; resolves with the status line. */
+function rawRequest(url: string, head: string): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.write(`${head}\r\nConnection: close\r\n\r\n`));
+    let data = "";
+    socket.setEncoding("latin1");
+    socket.on("data", (chunk: string) => (data += chunk));
+    socket.on("end", () => resolve(data.split("\r\n")[0] ?? ""));
+    socket.on("error", reject);
+  });
+}
+
+describe("whet serve survives hostile requests (issue #10 finding 7)", () => {
+  it("answers an unparsable Host or request target with 400/403 for that request only, and keeps serving", async () => {
+    const { server } = await setUp();
+    const host = new URL(server.url).host;
+    for (const head of [
+      "GET /v1/models HTTP/1.1\r\nHost: localhost:99999",
+      "GET /v1/models HTTP/1.1\r\nHost: [",
+      "GET /v1/models HTTP/1.1\r\nHost: localhost:0x50",
+      `GET http://[/v1/models HTTP/1.1\r\nHost: ${host}`,
+      `GET //evil.example/v1/models HTTP/1.1\r\nHost: ${host}`,
+    ]) {
+      expect(await rawRequest(server.url, head), head).toMatch(/^HTTP\/1\.1 (400|403|404) /);
+    }
+    expect(await rawRequest(server.url, `GET /v1/models HTTP/1.1\r\nHost: ${host}`)).toMatch(/^HTTP\/1\.1 200 /);
+  });
+
+  it("forbids framing and refuses same-site browsers without Origin (issue #10 finding 10)", async () => {
+    const { server } = await setUp();
+    const host = new URL(server.url).host;
+    const get = (headers: Record<string, string>) =>
+      new Promise<IncomingMessage>((resolve, reject) => {
+        const req = httpRequest(`${server.url}/v1/models`, { headers }, (res) => resolve(res.resume()));
+        req.on("error", reject);
+        req.end();
+      });
+    for (const [headers, status] of [[{ host }, 200], [{ host: "evil.example" }, 403], [{ host, "sec-fetch-site": "same-site" }, 403]] as const) {
+      const response = await get(headers);
+      expect(response.statusCode).toBe(status);
+      expect(response.headers["x-frame-options"]).toBe("DENY");
+      expect(response.headers["content-security-policy"]).toBe("frame-ancestors 'none'");
+    }
   });
 });

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import type { ModelRoots } from "../../lib/models/resolve-model";
+import { FRAME_HEADERS } from "../security/frame-headers";
 import { refusal } from "../security/request-guard";
 import { handleChatCompletions } from "../../lib/openai/chat-completions";
 import { handleCompletions } from "../../lib/openai/completions";
@@ -26,6 +27,12 @@ export async function routeOpenAI(request: Request, roots: ModelRoots, ctx: Open
   return Response.json({ status: "error", error: { message: `No route ${route}`, type: "not_found", code: "not_found", param: null } }, { status: 404 });
 }
 
+/**
+ * A fetch Request for a node request. The URL is built from the path alone,
+ * on a fixed origin: the Host header is the guard's to judge, and one a URL
+ * parser rejects (`localhost:99999`, `[`) must not throw here. Throws only
+ * for a request target that is not a URL at all.
+ */
 function toRequest(req: IncomingMessage, signal: AbortSignal): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
@@ -33,7 +40,10 @@ function toRequest(req: IncomingMessage, signal: AbortSignal): Request {
     else if (value !== undefined) headers.set(name, value);
   }
   const hasBody = req.method !== "GET" && req.method !== "HEAD";
-  return new Request(`http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`, {
+  const target = req.url ?? "/";
+  // Origin-form (`/v1/…`) is taken as it is; the absolute form a proxy would send only for its path.
+  const path = target.startsWith("/") ? target : (({ pathname, search }) => `${pathname}${search}`)(new URL(target));
+  return new Request(`http://127.0.0.1${path}`, {
     method: req.method ?? "GET",
     headers,
     signal,
@@ -42,7 +52,9 @@ function toRequest(req: IncomingMessage, signal: AbortSignal): Request {
 }
 
 async function send(res: ServerResponse, response: Response): Promise<void> {
-  res.writeHead(response.status, Object.fromEntries(response.headers.entries()));
+  const headers = new Headers(response.headers);
+  for (const [name, value] of Object.entries(FRAME_HEADERS)) headers.set(name, value);
+  res.writeHead(response.status, Object.fromEntries(headers.entries()));
   if (!response.body) return void res.end();
   const reader = response.body.getReader();
   // Each chunk goes out as it comes: no buffering between the runner and the client.
@@ -65,11 +77,19 @@ export async function serveOpenAI(options: { host: string; port: number; roots: 
     res.on("close", () => {
       if (!res.writableFinished) aborter.abort();
     });
-    void routeOpenAI(toRequest(req, aborter.signal), options.roots, options.ctx)
+    let request: Request;
+    try {
+      request = toRequest(req, aborter.signal);
+    } catch {
+      res.writeHead(400, { "content-type": "text/plain", ...FRAME_HEADERS });
+      return void res.end("Bad request: the request target is not a valid path.");
+    }
+    void routeOpenAI(request, options.roots, options.ctx)
       .then((response) => send(res, response))
-      .catch((error: unknown) => {
-        if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
-        res.end(String(error));
+      .catch(() => {
+        // Every failure stays this request's: the server keeps answering the others.
+        if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain", ...FRAME_HEADERS });
+        res.end("Internal error while answering this request.");
       });
   });
   server.keepAliveTimeout = 5_000;

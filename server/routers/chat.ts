@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { assertPromptSize } from "../../lib/chat/prompt-limit";
 import { generateReply } from "../../lib/chat/generate-reply";
 import { isModelName } from "../../lib/models/model-name";
 import { listRunnableModels } from "../../lib/openai/list-runnable-models";
@@ -39,7 +40,13 @@ export const chatRouter = router({
   remove: publicProcedure.input(z.object({ id })).mutation(({ ctx, input }) => ctx.services.chats.deleteConversation(input.id)),
   send: publicProcedure
     .input(z.object({ conversationId: id, content: z.string().min(1).max(200_000) }))
-    .mutation(({ ctx, input }) => ctx.services.chats.addMessage({ conversationId: input.conversationId, role: "user", content: input.content })),
+    .mutation(({ ctx, input }) => {
+      const store = ctx.services.chats;
+      // A message the model could never be asked to read is refused before it is stored.
+      const { conversation, messages } = store.getConversation(input.conversationId);
+      assertPromptSize({ messages: [{ role: "system", content: conversation.system }, ...messages, { role: "user", content: input.content }] });
+      return store.addMessage({ conversationId: input.conversationId, role: "user", content: input.content });
+    }),
   /** Regenerate: the last reply goes, and the next `reply` answers the same message again. */
   dropLastReply: publicProcedure
     .input(z.object({ conversationId: id }))

@@ -17,6 +17,9 @@ describe("checkRequest", () => {
     expect(checkRequest(req("GET", { host: "127.0.0.1.evil.example" }))?.status).toBe(403);
     expect(checkRequest(req("GET", { host: "192.168.1.5:3000" }))?.status).toBe(403);
     expect(checkRequest(req("GET", {}))?.status).toBe(403);
+    // A port no URL parser accepts (issue #10 finding 7).
+    expect(checkRequest(req("GET", { host: "localhost:99999" }))?.status).toBe(403);
+    expect(checkRequest(req("GET", { host: "localhost:65535" }))).toBeNull();
   });
 
   it("refuses cross-site GETs to the API, where some GETs have effects", () => {
@@ -24,6 +27,17 @@ describe("checkRequest", () => {
     expect(checkRequest(get, { api: true })?.status).toBe(403);
     expect(checkRequest(get)).toBeNull();
     expect(checkRequest(req("GET", { host: "127.0.0.1:3000", "sec-fetch-site": "same-origin" }), { api: true })).toBeNull();
+  });
+
+  it("refuses same-site API requests without this app's Origin: a page on another local port (issue #10 finding 10)", () => {
+    const host = "127.0.0.1:3000";
+    for (const method of ["GET", "POST"]) {
+      expect(checkRequest(req(method, { host, "sec-fetch-site": "same-site" }), { api: true })?.status, method).toBe(403);
+      expect(checkRequest(req(method, { host, "sec-fetch-site": "same-site", origin: "http://127.0.0.1:4000" }), { api: true })?.status, method).toBe(403);
+    }
+    expect(checkRequest(req("POST", { host, "sec-fetch-site": "same-site" }))?.status).toBe(403);
+    expect(checkRequest(req("GET", { host, "sec-fetch-site": "same-site" }))).toBeNull();
+    expect(checkRequest(req("GET", { host, "sec-fetch-site": "none" }), { api: true })).toBeNull();
   });
 
   it("allows an opted-in LAN host", () => {

@@ -11,6 +11,7 @@ function codeFor(error: WhetError): ErrorCode {
   if (error.code === "access_denied") return "FORBIDDEN";
   if (error.code === "internal_error") return "INTERNAL_SERVER_ERROR";
   if (error.code === "hub_unreachable") return "BAD_GATEWAY";
+  if (error.code.endsWith("_too_large")) return "PAYLOAD_TOO_LARGE";
   return "BAD_REQUEST";
 }
 

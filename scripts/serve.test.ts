@@ -1,0 +1,79 @@
+import { chmod, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { execa } from "execa";
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "../lib/config";
+import { useTempDirs } from "../lib/testing/temp-dir";
+
+const tempDir = useTempDirs();
+const { projectRoot } = loadConfig();
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * A stand-in for `next start` (the real one needs `next build`): it starts a
+ * child as the app starts runners, writes both pids, and on SIGTERM stops its
+ * child and exits, as the app's shutdown does; a stubborn one ignores SIGTERM.
+ */
+async function fakeNext(bin: string, stubborn: boolean) {
+  await writeFile(
+    join(bin, "next"),
+    [
+      "#!/usr/bin/env bash",
+      "sleep 300 &",
+      "runner=$!",
+      `echo "{\\"app\\": $$, \\"runner\\": $runner}" > "$FAKE_NEXT_PIDS"`,
+      stubborn ? "trap '' TERM" : "trap 'kill $runner; exit 143' TERM",
+      "while true; do wait; done",
+    ].join("\n"),
+  );
+  await chmod(join(bin, "next"), 0o755);
+}
+
+async function serve(stubborn: boolean) {
+  const root = await tempDir();
+  await fakeNext(root, stubborn);
+  const pidsFile = join(root, "pids.json");
+  const script = execa("bash", [join(projectRoot, "scripts/serve.sh"), "--demo", "--port", "0"], {
+    env: { PATH: `${root}:${process.env.PATH}`, WHET_HOME: join(root, "home"), FAKE_NEXT_PIDS: pidsFile },
+    reject: false,
+    // The script's own grace period is under test: no SIGKILL from here.
+    forceKillAfterDelay: false,
+  });
+  let out = "";
+  await new Promise<void>((resolve, reject) => {
+    script.stdout?.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes("Whetstone is running")) resolve();
+    });
+    void script.then((r) => reject(new Error(`serve.sh ended early: ${r.stdout}\n${r.stderr}`)));
+  });
+  const hubUrl = /demo hub at (\S+)/.exec(out)?.[1] as string;
+  await expect.poll(() => readFile(pidsFile, "utf8").then(() => true, () => false)).toBe(true);
+  const pids = JSON.parse(await readFile(pidsFile, "utf8")) as { app: number; runner: number };
+  return { script, hubUrl, pids };
+}
+
+describe("scripts/serve.sh (what npm start runs) stops everything on SIGTERM (issue #10 finding 10)", () => {
+  for (const stubborn of [false, true]) {
+    it(`stops the demo hub, the app and what the app started${stubborn ? ", killing an app that ignores SIGTERM after the grace period" : ""}`, async () => {
+      const { script, hubUrl, pids } = await serve(stubborn);
+      expect((await fetch(`${hubUrl}/api/models?limit=1`)).status).toBe(200);
+      expect([alive(pids.app), alive(pids.runner)]).toEqual([true, true]);
+      const started = Date.now();
+      script.kill("SIGTERM");
+      const result = await script;
+      expect(result.exitCode).toBe(143);
+      expect(Date.now() - started).toBeLessThan(stubborn ? 15_000 : 5_000);
+      expect([alive(pids.app), alive(pids.runner)]).toEqual([false, false]);
+      await expect(fetch(`${hubUrl}/api/models?limit=1`)).rejects.toThrow();
+    }, 90_000);
+  }
+});
