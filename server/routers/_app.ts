@@ -1,4 +1,6 @@
 import { router } from "../trpc/init";
+import { accountRouter } from "./account";
+import { adminRouter } from "./admin";
 import { chatRouter } from "./chat";
 import { convertRouter } from "./convert";
 import { hubRouter } from "./hub";
@@ -13,6 +15,8 @@ export const appRouter = router({
   operations: operationsRouter,
   chat: chatRouter,
   convert: convertRouter,
+  account: accountRouter,
+  admin: adminRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { hubAccessFrom } from "../../lib/hub/hub-access";
 import { searchModels } from "../../lib/hub/search-models";
-import { publicProcedure, router } from "../trpc/init";
+import { viewerProcedure, router } from "../trpc/init";
 
 export const hubRouter = router({
-  search: publicProcedure
+  search: viewerProcedure
     .input(z.object({ query: z.string().max(200), mlxOnly: z.boolean().default(false), limit: z.number().int().min(1).max(100).default(30) }))
     .query(({ ctx, input }) =>
       searchModels({
