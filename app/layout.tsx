@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { AccountNav } from "./_components/account-nav";
 import { Providers } from "./_trpc/client";
 import "./globals.css";
 
@@ -34,6 +35,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
                   {item.label}
                 </Link>
               ))}
+              <AccountNav />
             </nav>
           </header>
           <main className="mx-auto max-w-5xl px-6 py-8">{children}</main>

@@ -12,7 +12,10 @@ export function accessStatus(error: WhetError): number {
 export function accessResponse(error: WhetError, headers: Record<string, string> = {}): Response {
   const status = accessStatus(error);
   const retryAfter = error.details.retryAfterSeconds;
-  return Response.json(errorBody(error, randomUUID()), {
+  const body = errorBody(error, randomUUID());
+  // Forms show a refusal next to the field it is about.
+  const field = typeof error.details.field === "string" ? { field: error.details.field } : {};
+  return Response.json({ ...body, error: { ...body.error, ...field } }, {
     status,
     headers: {
       ...headers,
