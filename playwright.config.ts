@@ -30,7 +30,8 @@ export default defineConfig({
   },
   webServer: [
     {
-      command: `npx tsx scripts/demo-hub.ts --port ${HUB_PORT} --dir ${STATE}/demo-hub`,
+      // SmolLM2 (set-up prepares it in .whet/models) through a 40 MB/s link: downloads last long enough to pause.
+      command: `npx tsx scripts/demo-hub.ts --port ${HUB_PORT} --dir ${STATE}/demo-hub --real-models .whet/models --bandwidth 40000000`,
       url: `http://127.0.0.1:${HUB_PORT}/api/models?limit=1`,
       reuseExistingServer: false,
       timeout: 120_000,

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { AccountNav } from "./_components/account-nav";
+import { NavLinks } from "./_components/nav-links";
 import { Providers } from "./_trpc/client";
 import "./globals.css";
 
@@ -10,15 +11,6 @@ export const metadata: Metadata = {
   description: "A local workbench for MLX models",
 };
 
-const NAV = [
-  { href: "/", label: "Models" },
-  { href: "/hub", label: "Hub" },
-  { href: "/chat", label: "Chat" },
-  { href: "/matrix", label: "Defects" },
-  { href: "/downloads", label: "Downloads" },
-  { href: "/jobs", label: "Jobs" },
-  { href: "/doctor", label: "Status" },
-];
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
@@ -26,19 +18,15 @@ export default function RootLayout({ children }: { children: ReactNode }) {
       <body>
         <Providers>
           <header className="border-b border-stone-200 bg-white">
-            <nav className="mx-auto flex max-w-5xl items-center gap-6 px-6 py-3">
+            <nav className="mx-auto flex max-w-5xl flex-wrap items-center gap-x-5 gap-y-2 px-4 py-3 sm:px-6">
               <Link href="/" className="font-semibold tracking-tight">
                 ◆ Whetstone
               </Link>
-              {NAV.map((item) => (
-                <Link key={item.href} href={item.href} className="text-sm text-stone-600 hover:text-stone-900">
-                  {item.label}
-                </Link>
-              ))}
+              <NavLinks />
               <AccountNav />
             </nav>
           </header>
-          <main className="mx-auto max-w-5xl px-6 py-8">{children}</main>
+          <main className="mx-auto max-w-5xl px-4 py-8 sm:px-6">{children}</main>
         </Providers>
       </body>
     </html>

@@ -17,11 +17,14 @@ export interface CommandContext {
   readInput?: () => Promise<string | null>;
   /** Calls `handler` on Ctrl-C (and SIGTERM) instead of exiting; returns a function that removes it. */
   onInterrupt?: (handler: () => void) => () => void;
+  /** A person is at a terminal (stdin and stderr are TTYs) and can answer a question. */
+  terminal?: boolean;
 }
 
 /** What a command hands back: data for the envelope and text for people. */
 export type CommandOutcome =
-  | { ok: true; data: unknown; human: string }
+  /** `exitCode` for commands whose success has several outcomes (`whet repair`: 2 nothing to repair, 3 nothing repairable). */
+  | { ok: true; data: unknown; human: string; exitCode?: number }
   /** An operation that ran but failed (exit 1), with whatever data it produced. */
   | { ok: false; error: WhetError; data: unknown; human: string };
 

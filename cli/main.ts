@@ -5,7 +5,7 @@ import { UsageError, type Command } from "./command";
 import { errorEnvelope, successEnvelope, type Envelope } from "./envelope";
 
 /** mlx-knife's commands that this version does not do yet: they say so and exit 1. */
-const PLANNED = ["pull", "push"] as const;
+const PLANNED = ["push"] as const;
 
 /** Each command is imported only when it runs, so `whet health` does not load the chat runner or the Hub client. */
 const COMMANDS: Record<string, () => Promise<Command>> = {
@@ -13,10 +13,12 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   show: async () => (await import("./commands/show")).showCommand,
   health: async () => (await import("./commands/health")).healthCommand,
   clone: async () => (await import("./commands/clone")).cloneCommand,
+  pull: async () => (await import("./commands/pull")).pullCommand,
   convert: async () => (await import("./commands/convert")).convertCommand,
   search: async () => (await import("./commands/search")).searchCommand,
   doctor: async () => (await import("./commands/doctor")).doctorCommand,
   rm: async () => (await import("./commands/rm")).rmCommand,
+  repair: async () => (await import("./commands/repair")).repairCommand,
   run: async () => (await import("./commands/run")).runCommand,
   serve: async () => (await import("./commands/serve")).serveCommand,
   users: async () => (await import("./commands/users")).usersCommand,
@@ -46,6 +48,8 @@ export interface CliIo {
   progress?: (line: string) => void;
   readLine?: (prompt: string) => Promise<string | null>;
   onInterrupt?: (handler: () => void) => () => void;
+  /** stdin and stderr are a terminal. */
+  terminal?: boolean;
 }
 
 /** Runs one CLI invocation and returns its exit code; all output goes through `io`. */
@@ -110,11 +114,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       ...live,
       ...input,
       ...(io.onInterrupt ? { onInterrupt: io.onInterrupt } : {}),
+      terminal: !json && io.terminal === true,
     });
     if (outcome.ok) {
       if (json) print(successEnvelope(name, outcome.data));
       else io.stdout(`${outcome.human}\n`);
-      return 0;
+      return outcome.exitCode ?? 0;
     }
     if (json) print(errorEnvelope(name, outcome.error, outcome.data));
     else io.stderr(`${outcome.human}\n${name}: Error: ${outcome.error.message}\n  ${outcome.error.hint}\n`);

@@ -32,6 +32,7 @@ const code = await runCli(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   readLine,
+  terminal: Boolean(process.stdin.isTTY && process.stderr.isTTY),
   onInterrupt: (handler) => {
     interruptHandlers.add(handler);
     return () => interruptHandlers.delete(handler);

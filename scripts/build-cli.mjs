@@ -1,10 +1,12 @@
 // Bundles the TypeScript CLI (.build/whet.mjs) and the quantize worker (.build/weight-worker.mjs),
-// dependencies external but for two small ones, so they start in a fraction of the time tsx needs to compile the
+// dependencies external but for zod, so they start in a fraction of the time tsx needs to compile the
 // sources on every run. bin/run-fresh.mjs uses a bundle while it is newer than every source file.
 import { readFileSync, rmSync } from "node:fs";
 import { build } from "esbuild";
 
-const INLINED = new Set(["zod", "@huggingface/jinja"]);
+// @huggingface/jinja is not bundled: only the chat-template sandbox's child process
+// (lib/chat-template/sandbox-child.mjs) loads it, from node_modules.
+const INLINED = new Set(["zod"]);
 
 // Chunk names carry content hashes: start empty so old chunks do not pile up.
 rmSync(".build", { recursive: true, force: true });
@@ -15,8 +17,8 @@ await build({
   platform: "node",
   format: "esm",
   target: "node20",
-  // Packages stay external (native modules, large clients), except the small pure-JS ones the
-  // common commands load at start: inlined, they cost one file to compile instead of dozens of
+  // Packages stay external (native modules, large clients), except the small pure-JS one the
+  // common commands load at start: inlined, it costs one file to compile instead of dozens of
   // ES modules to resolve (zod alone is ~70 files, ~50 ms).
   external: Object.keys(JSON.parse(readFileSync("package.json", "utf8")).dependencies).filter((name) => !INLINED.has(name)),
   outdir: ".build",

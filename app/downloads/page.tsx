@@ -5,8 +5,12 @@ import { useState } from "react";
 import { ErrorBox } from "../_components/error-box";
 import { formatBytes } from "../_components/format";
 import { JobCard } from "../_components/job-progress";
+import type { AppJob } from "../../server/services";
 import { useTRPC } from "../_trpc/client";
 import { FileTable } from "./_components/file-table";
+
+type DownloadJob = Extract<AppJob, { kind: "pull" | "clone" }>;
+const isDownload = (job: AppJob): job is DownloadJob => job.kind === "pull" || job.kind === "clone";
 
 /**
  * Every download (pulls into the HF cache and clones into workspaces): per
@@ -67,7 +71,7 @@ export default function DownloadsPage() {
       <ErrorBox error={downloads.error} />
       {downloads.data?.length === 0 ? <p className="text-sm text-stone-600">No downloads yet. Pull a repository above, or clone one from the Hub page.</p> : null}
       <div className="space-y-3">
-        {downloads.data?.map((job) => (
+        {downloads.data?.filter(isDownload).map((job) => (
           <div key={job.id} data-testid="download" data-repo={job.progress?.repoId ?? ""} data-state={job.state}>
             <JobCard job={job} />
             {job.progress && job.state !== "succeeded" ? <FileTable progress={job.progress} active={job.state === "running"} /> : null}

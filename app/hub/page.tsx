@@ -5,7 +5,7 @@ import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { Suspense, useState } from "react";
 import { ErrorBox } from "../_components/error-box";
-import { JobProgress } from "../_components/job-progress";
+import { JobCard, JobProgress } from "../_components/job-progress";
 import { useTRPC } from "../_trpc/client";
 
 function workspaceNameFor(repo: string): string {
@@ -16,7 +16,7 @@ function CloneRow({ repo, onStarted }: { repo: string; onStarted: (jobId: string
   const trpc = useTRPC();
   const router = useRouter();
   const [name, setName] = useState(workspaceNameFor(repo));
-  const clone = useMutation(trpc.jobs.startClone.mutationOptions({ onSuccess: (job) => onStarted(job.id) }));
+  const clone = useMutation(trpc.operations.start.mutationOptions({ onSuccess: (job) => onStarted(job.id) }));
   const [done, setDone] = useState<{ workspace: string } | null>(null);
   return (
     <div className="mt-3 space-y-2">
@@ -24,7 +24,7 @@ function CloneRow({ repo, onStarted }: { repo: string; onStarted: (jobId: string
         className="flex flex-wrap items-center gap-2"
         onSubmit={(e) => {
           e.preventDefault();
-          clone.mutate({ repo, name });
+          clone.mutate({ kind: "clone", repo, name });
         }}
       >
         <label className="text-xs text-stone-600" htmlFor={`ws-${repo}`}>
@@ -45,7 +45,7 @@ function CloneRow({ repo, onStarted }: { repo: string; onStarted: (jobId: string
         <JobProgress
           id={clone.data.id}
           onFinished={(job) => {
-            if (job.status === "succeeded") setDone(job.result as { workspace: string });
+            if (job.kind === "clone" && job.result) setDone({ workspace: job.result.target.split("/").pop() ?? name });
           }}
         />
       ) : null}
@@ -67,10 +67,11 @@ function HubSearch() {
   const [open, setOpen] = useState<string | null>(null);
   const info = useQuery(trpc.system.info.queryOptions());
   const results = useQuery(trpc.hub.search.queryOptions({ query, mlxOnly: false, limit: 30 }));
+  const pull = useMutation(trpc.operations.start.mutationOptions());
   // Clones started before a reload keep running on the server; show them again.
-  const jobs = useQuery(trpc.jobs.list.queryOptions(undefined, { refetchInterval: 3_000 }));
+  const jobs = useQuery(trpc.operations.list.queryOptions({ kinds: ["clone"], states: ["queued", "running"] }, { refetchInterval: 3_000 }));
   const [shownInRows, setShownInRows] = useState<string[]>([]);
-  const running = jobs.data?.filter((j) => j.kind === "clone" && j.status === "running" && !shownInRows.includes(j.id)) ?? [];
+  const running = jobs.data?.filter((j) => !shownInRows.includes(j.id)) ?? [];
   return (
     <div className="space-y-6">
       <div>
@@ -100,11 +101,16 @@ function HubSearch() {
         <section className="space-y-2" aria-label="Clones in progress">
           <h2 className="text-sm font-medium text-stone-600">Clones in progress</h2>
           {running.map((job) => (
-            <JobProgress key={job.id} id={job.id} />
+            <JobCard key={job.id} job={job} />
           ))}
         </section>
       ) : null}
-      <ErrorBox error={results.error} />
+      <ErrorBox error={results.error ?? pull.error} />
+      {pull.data ? (
+        <p className="text-sm text-stone-600" role="status">
+          Pulling {pull.data.title.replace(/^Pull /, "")}: follow it on the <Link href="/downloads" className="underline">Downloads</Link> page.
+        </p>
+      ) : null}
       {results.isLoading ? <p className="text-sm text-stone-500">Searching…</p> : null}
       {results.data?.length === 0 ? <p className="text-sm text-stone-600">No models match “{query}”.</p> : null}
       <ul className="divide-y divide-stone-200 rounded-md border border-stone-200 bg-white" data-testid="search-results">
@@ -119,9 +125,17 @@ function HubSearch() {
                   ↓ {model.downloads} · ♥ {model.likes} · {model.pipelineTag ?? "—"} · {model.tags.filter((t) => t !== "region:us").slice(0, 5).join(", ")}
                 </p>
               </div>
-              <button type="button" className="text-sm text-stone-700 hover:underline" onClick={() => setOpen(open === model.id ? null : model.id)}>
-                {open === model.id ? "Close" : "Clone…"}
-              </button>
+              <div className="flex shrink-0 gap-4">
+                <Link href={`/repair?repo=${encodeURIComponent(model.id)}`} className="text-sm text-stone-700 hover:underline">
+                  Fix…
+                </Link>
+                <button type="button" className="text-sm text-stone-700 hover:underline" disabled={pull.isPending} onClick={() => pull.mutate({ kind: "pull", repo: model.id })}>
+                  Pull to cache
+                </button>
+                <button type="button" className="text-sm text-stone-700 hover:underline" onClick={() => setOpen(open === model.id ? null : model.id)}>
+                  {open === model.id ? "Close" : "Clone…"}
+                </button>
+              </div>
             </div>
             {open === model.id ? <CloneRow repo={model.id} onStarted={(id) => setShownInRows((ids) => [...ids, id])} /> : null}
           </li>

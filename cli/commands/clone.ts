@@ -1,58 +1,59 @@
-import { cloneRepo } from "../../lib/hub/clone-repo";
-import { hubAccessFrom } from "../../lib/hub/hub-access";
+import { toWhetError, WhetError } from "../../lib/errors";
 import { parseRepoSpec } from "../../lib/hub/repo-spec";
+import { cloneOperation } from "../../lib/operations/clone";
+import { runToEnd } from "../../lib/operations/operation";
 import { UsageError, type Command } from "../command";
 import { workspacePath } from "../paths";
-import { formatBytes } from "../../lib/format/format-bytes";
+import { renderDownloadProgress } from "../render/download-progress";
 
 export const cloneCommand: Command = {
   name: "clone",
   summary: "Download a Hub repository into a new workspace (not the HF cache)",
-  usage: "whet clone ORG/NAME[@REV] [TARGET] [--skip-health] [--json]",
-  options: { branch: { type: "string" }, "skip-health": { type: "boolean" } },
-  async run(positionals, values, { config, progress }) {
+  usage: "whet clone ORG/NAME[@REV] [TARGET] [--branch B] [--skip-health] [--stall-timeout S] [--json]",
+  options: { branch: { type: "string" }, "skip-health": { type: "boolean" }, "stall-timeout": { type: "string" } },
+  async run(positionals, values, ctx) {
     const [specArg, targetArg] = positionals;
     if (!specArg) throw new UsageError("clone needs ORG/NAME");
     const spec = typeof values.branch === "string" && !specArg.includes("@") ? `${specArg}@${values.branch}` : specArg;
     const { repoId } = parseRepoSpec(spec);
-    const target = workspacePath(targetArg ?? (repoId.split("/")[1] as string), config.workspaceRoot);
-    let lastShown = 0;
-    const result = await cloneRepo({
-      ...hubAccessFrom(config),
-      spec,
-      target,
-      roots: { hubCache: config.hubCache, hfHome: config.hfHome },
-      skipHealth: values["skip-health"] === true,
-      onProgress: (p) => {
-        const now = Date.now();
-        if (p.phase === "downloading" && now - lastShown < 250 && p.filesDone < p.filesTotal) return;
-        lastShown = now;
-        progress(
-          p.phase === "downloading"
-            ? `downloading ${p.filesDone}/${p.filesTotal} files, ${formatBytes(p.bytesDone)} of ${formatBytes(p.bytesTotal)}`
-            : p.phase,
-        );
-      },
-    });
-    const health = result.health;
-    const data = {
-      model: result.repoId,
-      clone_status: "success",
-      message: `Cloned to ${targetArg ?? result.target}`,
-      target_dir: result.target,
-      health_check: health !== null,
-      ...(health ? { health: health.healthy ? "healthy" : "unhealthy", health_reason: health.reason, findings: health.findings } : {}),
-      revision: result.revision,
-      commit: result.commit,
-      files: result.files,
-      size_bytes: result.bytes,
-      content_hash: result.contentHash,
-    };
-    const state = health ? (health.healthy ? "✓ healthy" : `⚠ unhealthy: ${health.reason}`) : "health not checked";
-    return {
-      ok: true,
-      data,
-      human: `clone: ${result.repoId}@${result.commit.slice(0, 7)} → ${result.target} (${state})`,
-    };
+    const stall = values["stall-timeout"] === undefined ? undefined : Number(values["stall-timeout"]);
+    if (stall !== undefined && !(stall > 0 && stall <= 3600)) throw new UsageError("--stall-timeout must be a number of seconds between 0 and 3600");
+    const target = workspacePath(targetArg ?? (repoId.split("/")[1] as string), ctx.config.workspaceRoot);
+    const controller = new AbortController();
+    const release = ctx.onInterrupt?.(() => controller.abort("shutdown")) ?? (() => undefined);
+    try {
+      const result = await runToEnd(
+        cloneOperation,
+        { repo: spec, target, skipHealth: values["skip-health"] === true, ...(stall === undefined ? {} : { stallTimeoutSeconds: stall }) },
+        { config: ctx.config, fetch, signal: controller.signal, now: () => performance.now() },
+        (p) => ctx.progress(renderDownloadProgress(p)),
+      );
+      const health = result.health;
+      const data = {
+        model: result.repoId,
+        clone_status: "success",
+        message: `Cloned to ${targetArg ?? result.target}`,
+        target_dir: result.target,
+        health_check: health !== null,
+        ...(health ? { health: health.healthy ? "healthy" : "unhealthy", health_reason: health.reason, findings: health.findings } : {}),
+        revision: result.revision,
+        commit: result.commit,
+        files: result.files,
+        size_bytes: result.bytes,
+        bytes_fetched: result.bytesFetched,
+        bytes_from_cache: result.bytesFromCache,
+        skipped: result.skipped,
+        content_hash: result.contentHash,
+      };
+      const state = health ? (health.healthy ? "✓ healthy" : `⚠ unhealthy: ${health.reason}`) : "health not checked";
+      return { ok: true, data, human: `clone: ${result.repoId}@${result.commit.slice(0, 7)} → ${result.target} (${state})` };
+    } catch (caught) {
+      const error = toWhetError(caught);
+      const status = error.code === "interrupted" ? "cancelled" : "error";
+      const hint = error.code === "interrupted" ? `Resume with the same command: whet clone ${spec} ${targetArg ?? ""}`.trimEnd() : error.hint;
+      return { ok: false, error: new WhetError(error.code, error.message, hint, error.details), data: { model: repoId, clone_status: status, message: error.message, target_dir: target }, human: `clone: ${repoId} — ${status}` };
+    } finally {
+      release();
+    }
   },
 };

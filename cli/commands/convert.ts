@@ -56,7 +56,7 @@ export const convertCommand: Command = {
     const handler = HANDLERS[mode];
     // A folder that exists is the source as given; anything else is a model name (workspace or cache).
     const isFolder = (await stat(sourceArg).catch(() => null))?.isDirectory() === true;
-    const source = isFolder ? sourceArg : (await resolveModel(sourceArg, { hubCache: config.hubCache, workspaceRoot: config.workspaceRoot })).path;
+    const source = isFolder ? sourceArg : (await resolveModel(sourceArg, { hubCache: config.hubCache, workspaceRoot: config.workspaceRoot }, { allowPaths: true })).path;
     const target = workspacePath(targetArg, config.workspaceRoot);
     return handler({ source, target, values, config, skipHealth: values["skip-health"] === true, ctx });
   },

@@ -23,7 +23,7 @@ export const healthCommand: Command = {
   async run(positionals, values, { config }) {
     const roots = { hubCache: config.hubCache, workspaceRoot: config.workspaceRoot };
     const spec = positionals[0];
-    const described = spec === undefined ? await listModels(roots) : [await describeModel(await resolveModel(spec, roots))];
+    const described = spec === undefined ? await listModels(roots) : [await describeModel(await resolveModel(spec, roots, { allowPaths: true }))];
     const entries: HealthEntry[] = described.map(({ model, report }) => ({
       name: model.name,
       status: report.healthy ? "healthy" : "unhealthy",

@@ -10,7 +10,7 @@ export const rmCommand: Command = {
   async run(positionals, values, { config }) {
     const spec = positionals[0];
     if (!spec) throw new UsageError("rm needs MODEL");
-    const result = await removeModel(spec, { hubCache: config.hubCache, workspaceRoot: config.workspaceRoot }, { force: values.force === true });
+    const result = await removeModel(spec, { hubCache: config.hubCache, workspaceRoot: config.workspaceRoot }, { force: values.force === true, allowPaths: true });
     const data = {
       model: result.model,
       action: result.action,

@@ -109,7 +109,7 @@ export const runCommand: Command = {
       throw new WhetError("usage_error", "Interactive mode is not compatible with JSON output", "Pass a prompt: whet run MODEL \"your prompt\" --json.");
     }
 
-    const pool = createRunnerPool({ config: ctx.config });
+    const pool = createRunnerPool({ config: ctx.config, allowPaths: true });
     try {
       const { runner, name } = await pool.runnerFor(spec);
       if (prompt === null) {

@@ -84,12 +84,13 @@ export const serveCommand: Command = {
     checkExposure(flags.data, host);
     const team = flags.data.lan ? await teamAccess(flags.data, host, ctx) : null;
     const roots = { hubCache: ctx.config.hubCache, workspaceRoot: ctx.config.workspaceRoot };
-    const pool = createRunnerPool({ config: ctx.config });
+    // Paths are for the --model typed here; HTTP requests name models (see the OpenAI handlers).
+    const pool = createRunnerPool({ config: ctx.config, allowPaths: true });
 
     let preload: { id: string; spec: string; ownedBy: "workspace" | "hf-cache" } | null = null;
     if (typeof values.model === "string") {
       // Checked before listening, so a typo or an ambiguous name fails at once (mlx-knife does the same).
-      const model = await resolveModel(values.model, roots);
+      const model = await resolveModel(values.model, roots, { allowPaths: true });
       preload = { id: runnerName(values.model, model), spec: values.model, ownedBy: model.kind === "workspace" ? "workspace" : "hf-cache" };
     }
     const server = await serveOpenAI({ host, port, roots, ctx: { pool, preload }, ...(team ? { access: team.deps } : {}), ...(team?.tls ? { tls: team.tls } : {}) }).catch(

@@ -1,10 +1,9 @@
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { modelFolder } from "../../lib/fs/model-folder";
+import { describeUnsafe } from "../../lib/fs/unsafe-file";
+import { walkModelFolder } from "../../lib/fs/walk-model-folder";
 import { describeModel } from "../../lib/models/describe-model";
 import { resolveModel } from "../../lib/models/resolve-model";
-import { readSentinel } from "../../lib/workspace/sentinel";
-import { listModelFiles } from "../../lib/convert/copy-model-files";
-import { stat } from "node:fs/promises";
+import { readSentinel, SENTINEL_FILE } from "../../lib/workspace/sentinel";
 import { UsageError, type Command } from "../command";
 import { formatBytes } from "../../lib/format/format-bytes";
 
@@ -25,7 +24,7 @@ export const showCommand: Command = {
   async run(positionals, values, { config }) {
     const spec = positionals[0];
     if (!spec) throw new UsageError("show needs MODEL");
-    const resolved = await resolveModel(spec, { hubCache: config.hubCache, workspaceRoot: config.workspaceRoot });
+    const resolved = await resolveModel(spec, { hubCache: config.hubCache, workspaceRoot: config.workspaceRoot }, { allowPaths: true });
     const described = await describeModel(resolved);
     const sentinel: Record<string, unknown> | null = resolved.kind === "workspace" ? ((await readSentinel(resolved.path)) ?? {}) : null;
     const cfg = described.config ?? {};
@@ -37,17 +36,16 @@ export const showCommand: Command = {
     const data: Record<string, unknown> = { model: described.model, workspace_metadata: sentinel, findings: described.report.findings };
     let human: string;
     if (values.files) {
-      const files = await Promise.all(
-        (await listModelFiles(resolved.path)).map(async (name) => ({
-          name,
-          size: formatBytes((await stat(join(resolved.path, name))).size),
-          type: fileType(name.split("/").pop() as string),
-        })),
-      );
+      const walk = await walkModelFolder(await modelFolder(resolved.path));
+      const files = walk.files.filter((f) => f.path !== SENTINEL_FILE).map((f) => ({ name: f.path, size: formatBytes(f.size), type: fileType(f.path.split("/").pop() as string) }));
       data.files = files;
-      human = files.map((f) => `${f.name.padEnd(44)} ${f.size.padStart(9)}  ${f.type}`).join("\n");
+      data.unsafe_entries = walk.unsafe;
+      human = [
+        ...files.map((f) => `${f.name.padEnd(44)} ${f.size.padStart(9)}  ${f.type}`),
+        ...walk.unsafe.map((u) => `not read: ${describeUnsafe(u)}`),
+      ].join("\n");
     } else if (values.config) {
-      data.config = JSON.parse(await readFile(join(resolved.path, "config.json"), "utf8").catch(() => "null"));
+      data.config = described.config;
       human = JSON.stringify(data.config, null, 2);
     } else {
       data.metadata = Object.keys(metadata).length ? metadata : null;

@@ -1,5 +1,6 @@
-import { readFile, readdir, stat } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { openRegularFile, readBounded } from "../fs/open-regular-file";
 import { parseRepoFolderName, type RepoType } from "./repo-folder";
 
 export interface CachedRevision {
@@ -26,13 +27,32 @@ export interface CacheScan {
 /** Root entries that are cache infrastructure, not repositories. */
 const IGNORED = new Set([".locks", "CACHEDIR.TAG", "blobs", ".DS_Store", "Thumbs.db", "desktop.ini"]);
 
-async function readRefs(refsDir: string, prefix = ""): Promise<Map<string, string>> {
+/** Refs are `main`, `v1`, `refs/pr/1`: a few levels, a commit hash each. */
+const MAX_REF_DEPTH = 8;
+const MAX_REF_BYTES = 256;
+
+/** A ref file's commit, or null for anything that is not a small regular file (a FIFO would block, a link could lead anywhere). */
+async function readRef(path: string): Promise<string | null> {
+  const handle = await openRegularFile(path, { followLinks: false }).catch(() => null);
+  if (!handle) return null;
+  try {
+    return (await readBounded(handle, MAX_REF_BYTES))?.toString("utf8").trim() ?? null;
+  } finally {
+    await handle.close();
+  }
+}
+
+async function readRefs(refsDir: string, prefix = "", depth = 0): Promise<Map<string, string>> {
   const refs = new Map<string, string>();
   const entries = await readdir(join(refsDir, prefix), { withFileTypes: true }).catch(() => []);
   for (const entry of entries) {
     const name = prefix ? `${prefix}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) for (const [k, v] of await readRefs(refsDir, name)) refs.set(k, v);
-    else refs.set(name, (await readFile(join(refsDir, name), "utf8")).trim());
+    if (entry.isDirectory()) {
+      if (depth < MAX_REF_DEPTH) for (const [k, v] of await readRefs(refsDir, name, depth + 1)) refs.set(k, v);
+    } else if (entry.isFile()) {
+      const commit = await readRef(join(refsDir, name));
+      if (commit !== null) refs.set(name, commit);
+    }
   }
   return refs;
 }

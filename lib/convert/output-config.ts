@@ -1,5 +1,4 @@
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { modelFolder, readModelText } from "../fs/model-folder";
 import type { LayerChoice } from "../quantize/layer-quantization";
 import { formatPyJson, parsePyJson, PyNumber, pyInt, type PyObject, type PyValue } from "./python-json";
 
@@ -35,11 +34,12 @@ export async function outputConfig(params: {
   quantization: { global: { group_size: number; bits: number; mode: "affine" }; layers: [string, LayerChoice][] } | null;
   dequantize: boolean;
 }): Promise<string> {
-  const config = parsePyJson(await readFile(join(params.sourceDir, "config.json"), "utf8"), "config.json") as PyObject;
-  const generation = await readFile(join(params.sourceDir, "generation_config.json"), "utf8").then(
+  const source = await modelFolder(params.sourceDir);
+  const config = parsePyJson((await readModelText(source, "config.json")) ?? "", "config.json") as PyObject;
+  const generation = await readModelText(source, "generation_config.json").then(
     (text) => {
       try {
-        return parsePyJson(text, "generation_config.json") as PyObject;
+        return text === null ? null : (parsePyJson(text, "generation_config.json") as PyObject);
       } catch {
         return null;
       }

@@ -22,7 +22,10 @@ export class PyNumber {
 export const pyInt = (value: number) => new PyNumber(value, false, String(value));
 export const pyFloat = (value: number) => new PyNumber(value, true);
 
-/** Parses JSON text (plus NaN/Infinity/-Infinity) keeping int/float kinds and key order. */
+/** Configs nest a few levels; a hostile file nested thousands deep would overflow the stack. */
+const MAX_DEPTH = 256;
+
+/** Parses JSON text (plus NaN/Infinity/-Infinity) keeping int/float kinds and key order; errors never quote the text. */
 export function parsePyJson(text: string, file = "JSON"): PyValue {
   let i = 0;
   const fail = (what: string): never => {
@@ -36,7 +39,7 @@ export function parsePyJson(text: string, file = "JSON"): PyValue {
       i += word.length;
       return value;
     }
-    return fail(`unexpected '${text[i] ?? "end"}'`);
+    return fail(i < text.length ? "unexpected character" : "unexpected end");
   };
   const string = (): string => {
     const start = i;
@@ -44,7 +47,12 @@ export function parsePyJson(text: string, file = "JSON"): PyValue {
     while (i < text.length && text[i] !== '"') i += text[i] === "\\" ? 2 : 1;
     if (i >= text.length) fail("unterminated string");
     i++;
-    return JSON.parse(text.slice(start, i)) as string;
+    try {
+      return JSON.parse(text.slice(start, i)) as string;
+    } catch {
+      // V8's message would quote the string.
+      return fail("bad escape in a string");
+    }
   };
   const number = (): PyValue => {
     const match = /^-?(?:0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
@@ -53,7 +61,16 @@ export function parsePyJson(text: string, file = "JSON"): PyValue {
     const isFloat = match[1] !== undefined || match[2] !== undefined;
     return new PyNumber(Number(match[0]), isFloat, isFloat ? undefined : match[0]);
   };
+  let depth = 0;
   const value = (): PyValue => {
+    if (++depth > MAX_DEPTH) fail(`nesting deeper than ${MAX_DEPTH}`);
+    try {
+      return valueAt();
+    } finally {
+      depth--;
+    }
+  };
+  const valueAt = (): PyValue => {
     ws();
     const c = text[i];
     if (c === "{") {

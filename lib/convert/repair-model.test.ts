@@ -8,6 +8,8 @@ import { hashTree } from "../testing/hash-tree";
 import { mlxLoadAndGenerate, runPython } from "../testing/python";
 import { useTempDirs } from "../testing/temp-dir";
 import { readSentinel } from "../workspace/sentinel";
+import { DEFAULT_EXCLUDE_PATTERNS } from "../workspace/content-hash";
+import { writeHostileSentinel } from "../factory/hostile-sentinel";
 import { readSafetensorsHeader } from "../safetensors/read-header";
 import { repairModel } from "./repair-model";
 
@@ -108,6 +110,34 @@ describe("repairModel --repair-index", () => {
       });
     });
   }
+
+  it("never copies a file linked from outside the source into the new workspace (issue #10 finding 4)", async () => {
+    const { root, roots, source } = await setup(["index-missing-keys", "config-links-outside"], 2);
+    const target = join(root, "fixed");
+    await expect(repairModel({ mode: "repair-index", source, target, roots })).rejects.toMatchObject({
+      code: "unsafe_file",
+      details: { file: "config.json", reason: "link-outside" },
+    });
+    await expect(readdir(target)).rejects.toThrow();
+
+    const quiet = await setup(["index-missing-keys"], 2);
+    await symlink(join(root, "hostile-secret.txt"), join(quiet.source, "notes.txt"));
+    await expect(repairModel({ mode: "repair-index", source: quiet.source, target, roots: quiet.roots })).rejects.toMatchObject({
+      code: "unsafe_file",
+      details: { file: "notes.txt" },
+    });
+    await expect(readdir(target)).rejects.toThrow();
+  });
+
+  it("writes its own sentinel, never the one a source repo carries (issue #10 finding 3)", async () => {
+    const { root, roots, source } = await setup(["index-missing-keys"], 2);
+    await writeHostileSentinel(source, "backtracking");
+    const target = join(root, "fixed");
+    await repairModel({ mode: "repair-index", source, target, roots, skipHealth: true });
+    const written = await readSentinel(target);
+    expect(written).toMatchObject({ operation: "convert", mode: "repair-index", tool: "whetstone", exclude_patterns: [...DEFAULT_EXCLUDE_PATTERNS] });
+    expect(written).not.toHaveProperty("injected");
+  });
 
   it("never reads from or writes into the HF cache, even through a symlink", async () => {
     const { root, roots, source } = await setup([], 2);

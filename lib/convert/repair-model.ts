@@ -10,6 +10,7 @@ import { writeSafetensors } from "../safetensors/write-safetensors";
 import { computeContentHash, hashFields } from "../workspace/content-hash";
 import { updateSentinel } from "../workspace/sentinel";
 import { copyModelFiles, listModelFiles } from "./copy-model-files";
+import { modelFolder } from "../fs/model-folder";
 import { readJsonObject } from "../fs/read-json-object";
 import { writeJson } from "../fs/write-json";
 import { fixConfig } from "./fix-config";
@@ -175,16 +176,17 @@ export async function repairModel(params: RepairParams): Promise<RepairResult> {
 
     if (steps.includes("repair-config")) {
       onProgress?.({ phase: "fixing-config", filesDone: total, filesTotal: total });
-      const config = await readJsonObject(join(paths.target, "config.json"));
+      const target = await modelFolder(paths.target);
+      const config = await readJsonObject(target, "config.json");
       if (config) {
-        const generationConfig = await readJsonObject(join(paths.target, "generation_config.json"));
+        const generationConfig = await readJsonObject(target, "generation_config.json");
         const fix = fixConfig(
           {
             config,
             generationConfig,
-            tokenizerConfig: await readJsonObject(join(paths.target, "tokenizer_config.json")),
-            tokenizer: await readJsonObject(join(paths.target, "tokenizer.json")),
-            chatTemplateFile: (await readChatTemplateFile(paths.target)).template,
+            tokenizerConfig: await readJsonObject(target, "tokenizer_config.json"),
+            tokenizer: await readJsonObject(target, "tokenizer.json"),
+            chatTemplateFile: (await readChatTemplateFile(target)).template,
           },
           before.findings,
         );
@@ -198,7 +200,7 @@ export async function repairModel(params: RepairParams): Promise<RepairResult> {
       }
     }
     if (steps.includes("add-preprocessor-config")) {
-      const config = (await readJsonObject(join(paths.target, "config.json"))) ?? {};
+      const config = (await readJsonObject(paths.target, "config.json")) ?? {};
       await writeJson(join(paths.target, "preprocessor_config.json"), whisperPreprocessorConfig(config));
       changes.push("preprocessor_config.json: added the standard Whisper feature-extractor config");
     }

@@ -1,8 +1,8 @@
-import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { WhetError } from "../errors";
 import type { Dtype } from "../safetensors/dtypes";
 import { readSafetensorsHeader } from "../safetensors/read-header";
+import { listModelFiles } from "./copy-model-files";
 
 /** One tensor of the source, located for positional reads. */
 export interface SourceTensor {
@@ -15,10 +15,10 @@ export interface SourceTensor {
   bytes: number;
 }
 
-/** The files mlx-lm loads: `model*.safetensors` in the folder (it globs; the index is not read). */
+/** The files mlx-lm loads: `model*.safetensors` in the folder (it globs; the index is not read). A folder with unsafe entries is refused. */
 export async function weightFiles(dir: string): Promise<string[]> {
-  const names = await readdir(dir);
-  return names.filter((n) => n.startsWith("model") && n.endsWith(".safetensors")).sort();
+  const names = await listModelFiles(dir);
+  return names.filter((n) => !n.includes("/") && n.startsWith("model") && n.endsWith(".safetensors")).sort();
 }
 
 /** Every tensor of the source's weight files, by name; a name in two files is refused. */

@@ -1,6 +1,8 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { WhetError } from "../errors";
+import { modelFolder } from "../fs/model-folder";
+import { readModelJson } from "../fs/read-json-object";
 import { checkModel, type HealthReport } from "../health/check-model";
 import { emptyErrorSums, mergeErrors, type ErrorSums } from "../quantize/quantization-error";
 import { qualityReport, type QualityReport } from "../quantize/quality-report";
@@ -63,17 +65,15 @@ export interface TransformResult {
 
 /** Reads the source's config and headers and plans the conversion: everything `planWeights` refuses is refused here, before any write. */
 export async function planConversion(source: string, options: WeightMode): Promise<WeightPlan> {
-  let config: Record<string, unknown>;
-  try {
-    config = JSON.parse(await readFile(join(source, "config.json"), "utf8")) as Record<string, unknown>;
-  } catch (error) {
+  const { fact } = await readModelJson(await modelFolder(source), "config.json");
+  if (fact.state !== "ok") {
     throw new WhetError(
       "config_missing",
-      `Cannot read config.json of ${source} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      fact.state === "missing" ? `${source} has no config.json` : `config.json of ${source} ${fact.message}`,
       "A model folder needs its config.json; run `whet health` on the source.",
     );
   }
-  return planWeights({ tensors: await readSourceWeights(source), config, options });
+  return planWeights({ tensors: await readSourceWeights(source), config: fact.value, options });
 }
 
 /**

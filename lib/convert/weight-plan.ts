@@ -1,4 +1,5 @@
 import { WhetError } from "../errors";
+import { assertConfigNumbers } from "../health/config-numbers";
 import { isFloatTensorDtype, type FloatTensorDtype } from "../tensor/float-arrays";
 import type { Dtype } from "../safetensors/dtypes";
 import { chooseLayers, type LayerChoice, type ModuleInfo } from "../quantize/layer-quantization";
@@ -88,6 +89,7 @@ function castDtype(config: Record<string, unknown>, requested: ModelDtype | unde
  */
 export function planWeights(params: { tensors: ReadonlyMap<string, SourceTensor>; config: Record<string, unknown>; options: WeightMode }): WeightPlan {
   const { tensors, config, options } = params;
+  assertConfigNumbers(config);
   const modelType = typeof config.model_type === "string" ? config.model_type : undefined;
   assertConvertible({ modelType, config, tensorNames: [...tensors.keys()] });
   const rules = modelRules(modelType as string);

@@ -1,6 +1,7 @@
+import { execFileSync } from "node:child_process";
 import { open, readFile, rename, rm, stat, symlink, truncate, writeFile } from "node:fs/promises";
 import { createHash } from "node:crypto";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { writeJson } from "../fs/write-json";
 import { writeNpz } from "../npz/write-npz";
 import { formatIndex, INDEX_FILE } from "../safetensors/index-file";
@@ -30,6 +31,9 @@ export const DEFECT_IDS = [
   "tokenizer-regex-bug",
   "chat-template-missing",
   "chat-template-broken",
+  "chat-template-endless-loop",
+  "chat-template-huge-range",
+  "chat-template-memory-bomb",
   "safetensors-no-metadata",
   "quantization-config-stale",
   "quantized-without-config",
@@ -42,6 +46,7 @@ export const DEFECT_IDS = [
   "unexpected-parameter",
   "eos-turn-token-missing",
   "model-type-unknown",
+  "config-layers-absurd",
   "index-wrong-shard",
   "index-invalid-json",
   "config-missing",
@@ -52,9 +57,17 @@ export const DEFECT_IDS = [
   "broken-symlink",
   "no-weights",
   "missing-shard",
+  // Hostile repos (issue #10): what a stranger's files can do to a reader.
+  "config-links-outside",
+  "config-secret-text",
+  "tokenizer-fifo",
+  "folder-link-loops",
 ] as const;
 
 export type DefectId = (typeof DEFECT_IDS)[number];
+
+/** The text hostile defects put where a reader must never quote it (a file outside the model, a non-JSON config). */
+export const HOSTILE_SECRET = "HF_TOKEN=hf_hostileSecretNeverQuoted";
 
 async function editJson(path: string, edit: (json: Record<string, unknown>) => void): Promise<void> {
   const json = JSON.parse(await readFile(path, "utf8")) as Record<string, unknown>;
@@ -98,6 +111,12 @@ function fakeQuantized(tensor: TensorToWrite, name: string): TensorToWrite[] {
 
 const MISTRAL_BROKEN_REGEX =
   "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+
+async function setChatTemplate(model: MadeModel, template: string): Promise<void> {
+  await editJson(join(model.dir, "tokenizer_config.json"), (t) => {
+    t.chat_template = template;
+  });
+}
 
 function lastShard(model: MadeModel): string {
   return model.shardFiles[model.shardFiles.length - 1] as string;
@@ -249,6 +268,16 @@ const DEFECTS: Record<DefectId, (model: MadeModel, tensors: TensorToWrite[]) => 
       t.chat_template = "{% for message in messages %}{{ message['content'] }";
     });
   },
+  // Hostile templates (issue #10): ten billion iterations, the range that killed the app, a list doubled past any heap.
+  async "chat-template-endless-loop"(model) {
+    await setChatTemplate(model, "{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}{{ messages[0]['content'] }}");
+  },
+  async "chat-template-huge-range"(model) {
+    await setChatTemplate(model, "{% for i in range(1000000000) %}{% endfor %}{% for m in messages %}{{ m['content'] }}{% endfor %}");
+  },
+  async "chat-template-memory-bomb"(model) {
+    await setChatTemplate(model, "{% set ns = namespace(x=[1]) %}{% for i in range(40) %}{% set ns.x = ns.x + ns.x %}{% endfor %}{% for m in messages %}{{ m['content'] }}{% endfor %}");
+  },
   async "safetensors-no-metadata"(model, tensors) {
     await rewriteTensors(model, tensors, (_file, own) => own, null);
   },
@@ -320,6 +349,12 @@ const DEFECTS: Record<DefectId, (model: MadeModel, tensors: TensorToWrite[]) => 
       c.model_type = "frobnicator";
     });
   },
+  // Issue #10: a count no model has; a loop over it never ends.
+  async "config-layers-absurd"(model) {
+    await editJson(join(model.dir, "config.json"), (c) => {
+      c.num_hidden_layers = 1e12;
+    });
+  },
   async "index-wrong-shard"(model) {
     requireShards(model, "index-wrong-shard");
     const [first, second] = model.shardFiles as [string, string];
@@ -364,6 +399,28 @@ const DEFECTS: Record<DefectId, (model: MadeModel, tensors: TensorToWrite[]) => 
   async "missing-shard"(model) {
     requireShards(model, "missing-shard");
     await rm(join(model.dir, lastShard(model)));
+  },
+  // A config.json that is a link to a secret beside the model folder: its bytes must never reach a message or a copy.
+  async "config-links-outside"(model) {
+    const secret = join(dirname(model.dir), "hostile-secret.txt");
+    await writeFile(secret, `${HOSTILE_SECRET}\n`);
+    await rm(join(model.dir, "config.json"));
+    await symlink(secret, join(model.dir, "config.json"));
+  },
+  // JSON.parse quotes the text it fails on: the message must not.
+  async "config-secret-text"(model) {
+    await writeFile(join(model.dir, "config.json"), `${HOSTILE_SECRET}\n`);
+  },
+  // A FIFO blocks a plain open until a writer comes, which never happens.
+  async "tokenizer-fifo"(model) {
+    await rm(join(model.dir, "tokenizer.json"));
+    execFileSync("mkfifo", [join(model.dir, "tokenizer.json")]);
+  },
+  // Two `x -> .` links make a following walk exponential; a link to / makes it walk the disk.
+  async "folder-link-loops"(model) {
+    await symlink(".", join(model.dir, "x"));
+    await symlink(".", join(model.dir, "y"));
+    await symlink("/", join(model.dir, "root"));
   },
 };
 

@@ -1,12 +1,8 @@
-import { readdir, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { modelFolder } from "./model-folder";
+import { walkModelFolder } from "./walk-model-folder";
 
-/** Bytes of every file below `dir`, following symlinks (cache snapshots count their blobs). */
+/** Bytes of every file of a model folder as the safe walk sees it (cache snapshots count their blobs; nothing outside). */
 export async function folderSize(dir: string): Promise<number> {
-  let total = 0;
-  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isDirectory()) continue;
-    total += (await stat(join(entry.parentPath, entry.name)).catch(() => null))?.size ?? 0;
-  }
-  return total;
+  const { files } = await walkModelFolder(await modelFolder(dir));
+  return files.reduce((total, file) => total + (file.brokenLink ? 0 : file.size), 0);
 }

@@ -1,3 +1,5 @@
+import { configCount } from "./config-numbers";
+
 /**
  * The parameters mlx-lm's model classes expect, for the decoder families whose
  * layout is known here (llama and its aliases, qwen2, qwen3). Other model types
@@ -8,11 +10,6 @@ export interface ExpectedModule {
   path: string;
   kind: "linear" | "embedding" | "norm";
   bias: boolean;
-}
-
-function int(config: Record<string, unknown>, key: string): number | null {
-  const value = config[key];
-  return typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : null;
 }
 
 /** mlx-lm's defaults when the config leaves `tie_word_embeddings` out (qwen3 has none: it requires the key). */
@@ -27,7 +24,8 @@ export function tiesEmbeddings(config: Record<string, unknown>): boolean | null 
 export function expectedModules(config: Record<string, unknown>): ExpectedModule[] | null {
   const type = String(config.model_type ?? "");
   if (!(type in TIE_DEFAULT)) return null;
-  const layers = int(config, "num_hidden_layers");
+  // Bounded: a damaged config's layer count is the config-numbers finding, not a loop.
+  const layers = configCount(config, "num_hidden_layers");
   if (layers === null) return null;
   const attentionBias = type === "qwen2" ? null : config.attention_bias === true;
   const mlpBias = config.mlp_bias === true && type !== "qwen2" && type !== "qwen3";

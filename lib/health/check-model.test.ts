@@ -44,6 +44,9 @@ describe("checkModel", () => {
     "tokenizer-regex-bug": { id: "tokenizer-regex", evidence: { file: "tokenizer.json", field: "pre_tokenizer" } },
     "chat-template-missing": { id: "chat-template-missing", evidence: { field: "chat_template" } },
     "chat-template-broken": { id: "chat-template-broken", evidence: { field: "chat_template" } },
+    "chat-template-endless-loop": { id: "chat-template-broken", evidence: { field: "chat_template" } },
+    "chat-template-huge-range": { id: "chat-template-broken", evidence: { field: "chat_template" } },
+    "chat-template-memory-bomb": { id: "chat-template-broken", evidence: { field: "chat_template" } },
     "safetensors-no-metadata": { id: "safetensors-metadata-missing", evidence: { files: ["model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors"] } },
     "quantization-config-stale": { id: "quantization-mismatch", evidence: { field: "quantization" } },
     "quantized-without-config": { id: "quantization-mismatch", evidence: { tensors: ["model.layers.0.self_attn.q_proj.scales"] } },
@@ -56,6 +59,7 @@ describe("checkModel", () => {
     "unexpected-parameter": { id: "unexpected-parameters", evidence: { tensors: ["model.vision_tower.patch_embed.weight"] } },
     "eos-turn-token-missing": { id: "eos-token-mismatch", evidence: { file: "generation_config.json" } },
     "model-type-unknown": { id: "model-type-unsupported", evidence: { field: "model_type" } },
+    "config-layers-absurd": { id: "config-number-invalid", evidence: { file: "config.json", field: "num_hidden_layers" } },
     "index-wrong-shard": { id: "index-wrong-shard", evidence: { tensors: ["model.embed_tokens.weight"] } },
     "index-invalid-json": { id: "index-invalid", evidence: { file: "model.safetensors.index.json" } },
     "config-missing": { id: "config-missing", evidence: { file: "config.json" } },
@@ -66,6 +70,10 @@ describe("checkModel", () => {
     "broken-symlink": { id: "broken-link", evidence: { files: ["model-00002-of-00002.safetensors"] } },
     "no-weights": { id: "no-weights", evidence: {} },
     "missing-shard": { id: "shards-missing", evidence: { files: ["model-00002-of-00002.safetensors"] } },
+    "config-links-outside": { id: "unsafe-file", evidence: { files: ["config.json"] } },
+    "config-secret-text": { id: "config-invalid", evidence: { file: "config.json" } },
+    "tokenizer-fifo": { id: "unsafe-file", evidence: { files: ["tokenizer.json"] } },
+    "folder-link-loops": { id: "unsafe-file", evidence: { files: ["root", "x", "y"] } },
   };
 
   for (const defect of DEFECT_IDS) {
@@ -104,6 +112,27 @@ describe("checkModel", () => {
     const report = await checkModel(dir);
     const index = JSON.parse(await readFile(join(dir, "model.safetensors.index.json"), "utf8")) as { metadata: { total_size: number } };
     expect(report.bytesRead).toBeLessThan(index.metadata.total_size / 10);
+  });
+
+  // Issue #10: a template is a stranger's program; rendering it must not stop this process.
+  it("answers hostile chat templates within seconds and keeps rendering normal ones", async () => {
+    const cases = [
+      { defect: "chat-template-endless-loop", message: /took too long to render \(over 2 s\); it may loop/ },
+      { defect: "chat-template-huge-range", message: /needs more than 64 MB of memory to render/ },
+      { defect: "chat-template-memory-bomb", message: /needs more than 64 MB of memory to render/ },
+    ] as const;
+    for (const { defect, message } of cases) {
+      const dir = await model([defect], 1);
+      const started = performance.now();
+      const report = await checkModel(dir);
+      expect(performance.now() - started).toBeLessThan(6000);
+      expect(report.findings.find((f) => f.id === "chat-template-broken")?.message).toMatch(message);
+      // The same template again is answered from what was learnt, without waiting it out.
+      const again = performance.now();
+      await checkModel(dir);
+      expect(performance.now() - again).toBeLessThan(500);
+      expect((await checkModel(await model([], 1))).findings).toEqual([]);
+    }
   });
 
   it("refuses a path that is not a folder, with a fix", async () => {

@@ -1,9 +1,14 @@
-import { lstat, open, readFile, readdir, stat } from "node:fs/promises";
-import { basename, join } from "node:path";
+import { basename, resolve } from "node:path";
 import { isWhetError, type WhetError } from "../errors";
-import { readSafetensorsHeader, type SafetensorsHeader } from "../safetensors/read-header";
-import { INDEX_FILE, readIndex, type SafetensorsIndex } from "../safetensors/index-file";
-import { SENTINEL_FILE } from "../workspace/sentinel";
+import { modelFolder, openModelFile, readModelText, type ModelFolder } from "../fs/model-folder";
+import { readModelJson, type JsonFile } from "../fs/read-json-object";
+import { isUnsafeFileError, type UnsafeEntry } from "../fs/unsafe-file";
+import { walkModelFolder } from "../fs/walk-model-folder";
+import { readSafetensorsHeaderFrom, type SafetensorsHeader } from "../safetensors/read-header";
+import { INDEX_FILE, parseIndex, type SafetensorsIndex } from "../safetensors/index-file";
+import { readSentinelState, SENTINEL_FILE, type SentinelState } from "../workspace/sentinel";
+
+export type { JsonFile };
 
 export interface FileFact {
   /** Posix path relative to the folder. */
@@ -20,11 +25,6 @@ export interface ShardFact {
   error: WhetError | null;
 }
 
-export type JsonFile =
-  | { state: "missing" }
-  | { state: "invalid"; message: string }
-  | { state: "ok"; value: Record<string, unknown> };
-
 export type IndexFact =
   | { state: "missing" }
   | { state: "invalid"; error: WhetError }
@@ -36,6 +36,8 @@ export interface FolderFacts {
   /** What the model is called (repo id or folder name), for rules that go by naming conventions. */
   name: string;
   files: FileFact[];
+  /** Entries not read: links out of the folder or to folders, loops, FIFOs and devices, what exceeds the walk's bounds. */
+  unsafe: UnsafeEntry[];
   config: JsonFile;
   tokenizerConfig: JsonFile;
   tokenizer: JsonFile;
@@ -46,65 +48,25 @@ export interface FolderFacts {
   /** Top-level `*.safetensors`, sorted by name. */
   shards: ShardFact[];
   lfsPointers: string[];
+  /** The workspace sentinel: missing, not a valid one, or what it says. */
+  sentinel: SentinelState;
   bytesRead: number;
 }
 
-/** Folders that are tool state, not model content. */
-const SKIPPED_DIRS = new Set([".git", ".hf_cache", ".cache", "__pycache__", "node_modules"]);
 const LFS_MAGIC = "version https://git-lfs.github.com/spec/v1";
 
-async function walk(dir: string, prefix = ""): Promise<FileFact[]> {
-  const entries = await readdir(join(dir, prefix), { withFileTypes: true });
-  const out: FileFact[] = [];
-  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
-    const full = join(dir, rel);
-    if (entry.isDirectory()) {
-      if (!SKIPPED_DIRS.has(entry.name)) out.push(...(await walk(dir, rel)));
-      continue;
-    }
-    if (rel === SENTINEL_FILE) continue;
-    try {
-      const info = await stat(full); // follows cache symlinks to their blobs
-      if (info.isDirectory()) out.push(...(await walk(dir, rel)));
-      else out.push({ path: rel, size: info.size, brokenLink: false });
-    } catch {
-      const link = await lstat(full);
-      out.push({ path: rel, size: link.size, brokenLink: link.isSymbolicLink() });
-    }
-  }
-  return out;
-}
+/** Chat templates are a few kilobytes; a larger one is not read. */
+const MAX_TEMPLATE_BYTES = 1024 ** 2;
 
-async function readJsonFile(path: string): Promise<{ fact: JsonFile; bytes: number }> {
-  let text: string;
+async function isLfsPointer(folder: ModelFolder, file: FileFact): Promise<{ pointer: boolean; bytes: number }> {
+  if (file.brokenLink || file.size === 0 || file.size >= 200) return { pointer: false, bytes: 0 };
+  const handle = await openModelFile(folder, file.path).catch((error: unknown) => {
+    if (isUnsafeFileError(error)) return null;
+    throw error;
+  });
+  if (!handle) return { pointer: false, bytes: 0 };
   try {
-    const handle = await open(path, "r");
-    try {
-      text = await handle.readFile("utf8");
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    return { fact: { state: "missing" }, bytes: 0 };
-  }
-  const bytes = Buffer.byteLength(text);
-  try {
-    const value: unknown = JSON.parse(text);
-    if (typeof value !== "object" || value === null || Array.isArray(value)) {
-      return { fact: { state: "invalid", message: "is not a JSON object" }, bytes };
-    }
-    return { fact: { state: "ok", value: value as Record<string, unknown> }, bytes };
-  } catch (error) {
-    return { fact: { state: "invalid", message: `is not valid JSON (${(error as Error).message})` }, bytes };
-  }
-}
-
-async function isLfsPointer(path: string, size: number): Promise<{ pointer: boolean; bytes: number }> {
-  if (size === 0 || size >= 200) return { pointer: false, bytes: 0 };
-  const handle = await open(path, "r");
-  try {
-    const buffer = Buffer.alloc(Math.min(size, 100));
+    const buffer = Buffer.alloc(Math.min(file.size, 100));
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
     return { pointer: buffer.subarray(0, bytesRead).toString("latin1").includes(LFS_MAGIC), bytes: bytesRead };
   } finally {
@@ -112,76 +74,99 @@ async function isLfsPointer(path: string, size: number): Promise<{ pointer: bool
   }
 }
 
-/** The template of chat_template.jinja, else chat_template.json, and the bytes read. */
-export async function readChatTemplateFile(dir: string): Promise<{ template: string | null; bytes: number }> {
-  const jinja = await readFile(join(dir, "chat_template.jinja"), "utf8").catch(() => null);
+/** The template of chat_template.jinja, else chat_template.json, and the bytes read. Unsafe files count as absent (the walk reports them). */
+export async function readChatTemplateFile(folder: ModelFolder): Promise<{ template: string | null; bytes: number }> {
+  const jinja = await readModelText(folder, "chat_template.jinja", { maxBytes: MAX_TEMPLATE_BYTES }).catch((error: unknown) => {
+    if (isUnsafeFileError(error)) return null;
+    throw error;
+  });
   if (jinja !== null) return { template: jinja, bytes: Buffer.byteLength(jinja) };
-  const json = await readJsonFile(join(dir, "chat_template.json"));
+  const json = await readModelJson(folder, "chat_template.json", MAX_TEMPLATE_BYTES);
   const template = json.fact.state === "ok" ? json.fact.value.chat_template : null;
   return { template: typeof template === "string" ? template : null, bytes: json.bytes };
 }
 
-export async function inspectFolder(dir: string, name: string = basename(dir)): Promise<FolderFacts> {
-  const files = await walk(dir);
-  let bytesRead = 0;
+async function readIndexFact(folder: ModelFolder): Promise<{ fact: IndexFact; bytes: number }> {
+  let text: string | null;
+  try {
+    text = await readModelText(folder, INDEX_FILE);
+  } catch (error) {
+    if (!isUnsafeFileError(error)) throw error;
+    return { fact: { state: "invalid", error }, bytes: 0 };
+  }
+  if (text === null) return { fact: { state: "missing" }, bytes: 0 };
+  try {
+    return { fact: { state: "ok", value: parseIndex(text, INDEX_FILE) }, bytes: Buffer.byteLength(text) };
+  } catch (error) {
+    if (!isWhetError(error)) throw error;
+    return { fact: { state: "invalid", error }, bytes: Buffer.byteLength(text) };
+  }
+}
 
-  const [config, tokenizerConfig, tokenizer, generationConfig, chatTemplate] = await Promise.all([
-    readJsonFile(join(dir, "config.json")),
-    readJsonFile(join(dir, "tokenizer_config.json")),
-    readJsonFile(join(dir, "tokenizer.json")),
-    readJsonFile(join(dir, "generation_config.json")),
-    readChatTemplateFile(dir),
+async function readShard(folder: ModelFolder, file: FileFact, lfsPointer: boolean): Promise<ShardFact> {
+  const fact: ShardFact = { file: file.path, size: file.size, lfsPointer, header: null, error: null };
+  if (lfsPointer || file.brokenLink || file.size === 0) return fact;
+  try {
+    const handle = await openModelFile(folder, file.path);
+    if (!handle) return fact;
+    try {
+      fact.header = await readSafetensorsHeaderFrom(handle, resolve(folder.root, file.path));
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    if (!isWhetError(error)) throw error;
+    fact.error = error;
+  }
+  return fact;
+}
+
+/**
+ * Gathers the facts of a model folder through the safe readers: only regular
+ * files that stay inside it (or, for a cache snapshot, in its repo's blobs),
+ * every read bounded, links to folders never followed.
+ */
+export async function inspectFolder(dir: string, name: string = basename(dir)): Promise<FolderFacts> {
+  const folder = await modelFolder(dir);
+  const walk = await walkModelFolder(folder);
+  const files = walk.files.filter((f) => f.path !== SENTINEL_FILE);
+
+  const [config, tokenizerConfig, tokenizer, generationConfig, chatTemplate, index, sentinel] = await Promise.all([
+    readModelJson(folder, "config.json"),
+    readModelJson(folder, "tokenizer_config.json"),
+    readModelJson(folder, "tokenizer.json"),
+    readModelJson(folder, "generation_config.json"),
+    readChatTemplateFile(folder),
+    readIndexFact(folder),
+    readSentinelState(dir),
   ]);
-  bytesRead += config.bytes + tokenizerConfig.bytes + tokenizer.bytes + generationConfig.bytes + chatTemplate.bytes;
 
   // Independent small reads: run them together rather than one after another.
-  const pointerChecks = await Promise.all(
-    files.map(async (file) => (file.brokenLink ? { pointer: false, bytes: 0 } : isLfsPointer(join(dir, file.path), file.size))),
-  );
+  const pointerChecks = await Promise.all(files.map((file) => isLfsPointer(folder, file)));
   const pointerOf = new Map(files.map((file, i) => [file.path, pointerChecks[i]?.pointer ?? false]));
   const lfsPointers = files.filter((f) => pointerOf.get(f.path)).map((f) => f.path);
-  bytesRead += pointerChecks.reduce((n, c) => n + c.bytes, 0);
+  const shardFiles = files.filter((f) => !f.path.includes("/") && f.path.endsWith(".safetensors"));
+  const shards = await Promise.all(shardFiles.map((file) => readShard(folder, file, pointerOf.get(file.path) ?? false)));
 
-  const indexFile = files.find((f) => f.path === INDEX_FILE);
-  const readIndexFact = async (): Promise<IndexFact> => {
-    if (!indexFile) return { state: "missing" };
-    bytesRead += indexFile.size;
-    try {
-      return { state: "ok", value: await readIndex(join(dir, INDEX_FILE)) };
-    } catch (error) {
-      if (!isWhetError(error)) throw error;
-      return { state: "invalid", error };
-    }
-  };
-  const readShard = async (file: FileFact): Promise<ShardFact> => {
-    const fact: ShardFact = { file: file.path, size: file.size, lfsPointer: pointerOf.get(file.path) ?? false, header: null, error: null };
-    if (fact.lfsPointer || file.brokenLink || file.size === 0) return fact;
-    try {
-      fact.header = await readSafetensorsHeader(join(dir, file.path));
-      bytesRead += fact.header.bytesRead;
-    } catch (error) {
-      if (!isWhetError(error)) throw error;
-      fact.error = error;
-    }
-    return fact;
-  };
-  const [index, shards] = await Promise.all([
-    readIndexFact(),
-    Promise.all(files.filter((f) => !f.path.includes("/") && f.path.endsWith(".safetensors")).map(readShard)),
-  ]);
+  const bytesRead =
+    config.bytes + tokenizerConfig.bytes + tokenizer.bytes + generationConfig.bytes + chatTemplate.bytes + index.bytes +
+    pointerChecks.reduce((n, c) => n + c.bytes, 0) +
+    shards.reduce((n, s) => n + (s.header?.bytesRead ?? 0), 0);
 
   return {
     dir,
     name,
     files,
+    unsafe: walk.unsafe,
     config: config.fact,
     tokenizerConfig: tokenizerConfig.fact,
     tokenizer: tokenizer.fact,
     generationConfig: generationConfig.fact,
     chatTemplateFile: chatTemplate.template,
-    index,
+    index: index.fact,
     shards,
     lfsPointers,
+    sentinel,
     bytesRead,
   };
 }

@@ -30,6 +30,7 @@ describe("buildDemoRepos", () => {
       "whetstone-demo/tiny-llama-stale-index",
       "whetstone-demo/tiny-llama-npz",
       "whetstone-demo/tiny-llama-eos-null",
+      "whetstone-demo/tiny-llama-truncated",
     ]);
     expect(await heads(there)).toEqual(first);
   });

@@ -48,6 +48,8 @@ const DEMO_REPOS: readonly DemoRepo[] = [
     likes: 4,
     date: "2025-02-27T18:05:00Z",
   },
+  // A defect no repair fixes: the wizard ends on what the user can do instead.
+  { name: "tiny-llama-truncated", model: { seed: 18, defects: ["truncated-shard"] }, downloads: 97, likes: 1, date: "2025-01-09T12:00:00Z" },
 ];
 
 /**

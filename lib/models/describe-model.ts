@@ -1,6 +1,6 @@
-import { readFile, readdir, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { readdir, stat } from "node:fs/promises";
 import { folderSize } from "../fs/folder-size";
+import { modelFolder, readModelText } from "../fs/model-folder";
 import { readJsonObject } from "../fs/read-json-object";
 import { checkModel, type HealthReport } from "../health/check-model";
 import { isWorkspaceClean } from "../workspace/content-hash";
@@ -36,6 +36,9 @@ export interface DescribedModel {
   config: Record<string, unknown> | null;
 }
 
+/** Model cards are a few kilobytes; only the front matter and first lines matter here. */
+const MAX_README_BYTES = 1024 ** 2;
+
 /** UTC to the second with `Z`, the model object's timestamp form (mlx-knife printed local time by mistake). */
 export function isoUtcSeconds(date: Date): string {
   return `${date.toISOString().slice(0, 19)}Z`;
@@ -61,15 +64,16 @@ function modelTypeOf(name: string, config: Record<string, unknown> | null, token
 /** Builds the model object for a resolved model: health, framework, type, size. Reads no tensor data. */
 export async function describeModel(resolved: ResolvedModel): Promise<DescribedModel> {
   const { path } = resolved;
+  const folder = await modelFolder(path);
   const [report, config, tokenizerConfig, sentinel, info] = await Promise.all([
     checkModel(path, resolved.kind === "cache" ? resolved.repoId : undefined),
-    readJsonObject(join(path, "config.json")),
-    readJsonObject(join(path, "tokenizer_config.json")),
+    readJsonObject(folder, "config.json"),
+    readJsonObject(folder, "tokenizer_config.json"),
     resolved.kind === "workspace" ? readSentinel(path) : Promise.resolve(null),
     stat(path),
   ]);
   const files = await readdir(path);
-  const readme = await readFile(join(path, "README.md"), "utf8").catch(() => "");
+  const readme = (await readModelText(folder, "README.md", { maxBytes: MAX_README_BYTES }).catch(() => null)) ?? "";
   const framework = frameworkOf(resolved.name, config, readme, files);
   const modelType = modelTypeOf(resolved.name, config, tokenizerConfig);
   const capabilities = modelType === "audio" ? ["audio"] : modelType === "chat" ? ["text-generation", "chat"] : ["text-generation"];

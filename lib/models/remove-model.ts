@@ -3,7 +3,7 @@ import { folderSize } from "../fs/folder-size";
 import { executeCacheDeletion, planCacheDeletion } from "../cache/delete-revision";
 import { WhetError } from "../errors";
 import { readSentinel } from "../workspace/sentinel";
-import { resolveModel, type ModelRoots } from "./resolve-model";
+import { resolveModel, type ModelRoots, type ResolveOptions } from "./resolve-model";
 
 export interface RemoveResult {
   model: string;
@@ -20,8 +20,8 @@ export interface RemoveResult {
  * only that snapshot, its refs and the blobs nothing else uses), or a managed
  * workspace. A name matched fuzzily is only deleted with `force`.
  */
-export async function removeModel(spec: string, roots: ModelRoots, options: { force?: boolean } = {}): Promise<RemoveResult> {
-  const resolved = await resolveModel(spec, roots);
+export async function removeModel(spec: string, roots: ModelRoots, options: { force?: boolean } & ResolveOptions = {}): Promise<RemoveResult> {
+  const resolved = await resolveModel(spec, roots, { allowPaths: options.allowPaths === true });
   const at = spec.lastIndexOf("@");
   const base = at === -1 ? spec : spec.slice(0, at);
   if (resolved.kind === "workspace") {

@@ -1,5 +1,5 @@
 import { mkdir, symlink, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { useTempDirs } from "../testing/temp-dir";
 import { resolveModel } from "./resolve-model";
@@ -48,11 +48,28 @@ describe("resolveModel", () => {
     });
   });
 
-  it("finds workspaces by name and by explicit path", async () => {
+  it("finds workspaces by name, and by explicit path where paths are allowed (the CLI)", async () => {
     const { roots, root } = await fixture();
     expect(await resolveModel("tiny-fixed", roots)).toEqual({ kind: "workspace", name: "tiny-fixed", path: join(roots.workspaceRoot, "tiny-fixed") });
-    expect(await resolveModel(join(root, "ws", "tiny-fixed"), roots)).toMatchObject({ kind: "workspace" });
-    await expect(resolveModel(join(root, "nope"), roots)).rejects.toMatchObject({ code: "model_not_found" });
+    expect(await resolveModel(join(root, "ws", "tiny-fixed"), roots, { allowPaths: true })).toMatchObject({ kind: "workspace" });
+    await expect(resolveModel(join(root, "nope"), roots, { allowPaths: true })).rejects.toMatchObject({ code: "model_not_found" });
+  });
+
+  it("takes names only by default: paths and `..` tricks are refused in words, before anything is read (issue #10 finding 6)", async () => {
+    const { roots, root } = await fixture();
+    // A model folder outside both roots, reachable from the current directory through `x/../..`.
+    const outside = join(root, "outside");
+    await mkdir(outside);
+    await writeFile(join(outside, "config.json"), "{}");
+    const sneaky = `x/${"../".repeat(2)}${relative(process.cwd(), outside)}`;
+    await symlink(outside, join(roots.workspaceRoot, "linked"));
+    for (const spec of ["/etc", "../..", "..", "~/", "~", ".", "./tiny-fixed", outside, sneaky, "x/../../../folder", "acme/tiny-llama/../../x", "tiny-fixed@../../x", "a\\..\\b"]) {
+      await expect(resolveModel(spec, roots), spec).rejects.toMatchObject({ code: "invalid_model", message: expect.stringMatching(/is not a model name/) });
+    }
+    await expect(resolveModel(sneaky, roots, { allowPaths: true })).resolves.toMatchObject({ kind: "workspace", path: outside });
+    // A link in the workspace root to a folder elsewhere is not a workspace the app lists or opens.
+    await expect(resolveModel("linked", roots)).rejects.toMatchObject({ code: "model_not_found" });
+    expect(await resolveModel("acme/tiny-llama@refs/pr/1", roots)).toMatchObject({ commit: A });
   });
 
   it("reports ambiguous fuzzy matches instead of guessing", async () => {

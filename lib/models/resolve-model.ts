@@ -1,7 +1,8 @@
-import { readdir, stat } from "node:fs/promises";
+import { lstat, readdir, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { defaultRevision, scanHubCache, type CachedRepo } from "../cache/scan-hub-cache";
 import { WhetError } from "../errors";
+import { assertModelName } from "./model-name";
 
 export type ResolvedModel =
   | { kind: "workspace"; name: string; path: string }
@@ -12,12 +13,26 @@ export interface ModelRoots {
   workspaceRoot: string;
 }
 
+export interface ResolveOptions {
+  /**
+   * A path the user typed on the CLI is theirs: absolute, `./`, `~/`, or a
+   * model folder in the current directory. Off by default: the app and the
+   * HTTP API take names only, found in the workspace root and the HF cache.
+   */
+  allowPaths?: boolean;
+}
+
 function isExplicitPath(spec: string): boolean {
   return spec === "." || spec === ".." || /^(\/|\.\/|\.\.\/|~\/)/.test(spec);
 }
 
 async function isDirectory(path: string): Promise<boolean> {
   return (await stat(path).catch(() => null))?.isDirectory() ?? false;
+}
+
+/** A folder of the workspace root itself, not a link to one elsewhere (the listing shows only these). */
+async function isWorkspaceFolder(path: string): Promise<boolean> {
+  return (await lstat(path).catch(() => null))?.isDirectory() ?? false;
 }
 
 async function workspaceNames(root: string): Promise<string[]> {
@@ -44,15 +59,18 @@ function pickRevision(repo: CachedRepo, revision: string | null, spec: string) {
 }
 
 /**
- * Finds the folder a model spec names: an explicit path, a workspace under the
- * workspace root, or `org/name[@rev]` in the HF cache; else a unique
- * case-insensitive substring match. Ambiguous matches are reported, never guessed.
+ * Finds the folder a model spec names: a workspace under the workspace root,
+ * or `org/name[@rev]` in the HF cache; else a unique case-insensitive
+ * substring match. Ambiguous matches are reported, never guessed. With
+ * `allowPaths` (the CLI), also an explicit path; without it a spec that is
+ * not a name is refused before anything is read.
  */
-export async function resolveModel(spec: string, roots: ModelRoots): Promise<ResolvedModel> {
+export async function resolveModel(spec: string, roots: ModelRoots, options: ResolveOptions = {}): Promise<ResolvedModel> {
   if (spec.trim() === "") throw new WhetError("model_not_found", "No model given", "Name a model: a path, a workspace or org/name.");
+  if (!options.allowPaths) assertModelName(spec);
   // Like mlx-knife, a bare name that is a model folder in the current directory counts as a path.
-  const localModel = !spec.includes("@") && (await stat(join(spec, "config.json")).then(() => true, () => false));
-  if (isExplicitPath(spec) || localModel) {
+  const localModel = options.allowPaths === true && !spec.includes("@") && (await stat(join(spec, "config.json")).then(() => true, () => false));
+  if (options.allowPaths && (isExplicitPath(spec) || localModel)) {
     const path = resolve(spec.startsWith("~/") ? join(process.env.HOME ?? "", spec.slice(2)) : spec);
     if (!(await isDirectory(path))) {
       throw new WhetError("model_not_found", `Workspace not found: ${spec}`, "Check the path; `whet list` shows workspaces and cached models.");
@@ -66,7 +84,7 @@ export async function resolveModel(spec: string, roots: ModelRoots): Promise<Res
   const { repos } = await scanHubCache(roots.hubCache);
   const models = repos.filter((r) => r.type === "model");
 
-  if (!base.includes("/") && revision === null && (await isDirectory(join(roots.workspaceRoot, base)))) {
+  if (!base.includes("/") && revision === null && (await (options.allowPaths ? isDirectory : isWorkspaceFolder)(join(roots.workspaceRoot, base)))) {
     const path = join(roots.workspaceRoot, base);
     return { kind: "workspace", name: base, path };
   }

@@ -1,4 +1,5 @@
 import { WhetError } from "../errors";
+import { isModelName } from "../models/model-name";
 import type { GenerationInput, GenerationParams } from "../runner/generation-params";
 import type { FinishReason, RunEvent, Timings, Usage } from "../runner/run-events";
 import type { RunnerPool } from "../runner/runner-pool";
@@ -19,8 +20,8 @@ export interface StartedReply {
 /** Models are asked for by name over HTTP; a path is only honoured when it is the preloaded model. */
 function specFor(model: string, ctx: OpenAIContext): string {
   if (ctx.preload && model === ctx.preload.id) return ctx.preload.spec;
-  if (/^(\/|\.|~)/.test(model)) {
-    throw new WhetError("invalid_model", `Model '${model}' is a path`, "Name a model from GET /v1/models (a workspace name or org/name[@rev]).");
+  if (!isModelName(model)) {
+    throw new WhetError("invalid_model", `Model '${model.slice(0, 200)}' is a path, not a model name`, "Name a model from GET /v1/models (a workspace name or org/name[@rev]).");
   }
   return model;
 }

@@ -1,12 +1,18 @@
+import { cloneOperation } from "./clone";
 import { convertWeightsOperation } from "./convert-weights";
+import { fixModelOperation } from "./fix-model";
+import { pullOperation } from "./pull";
 import { repairOperation } from "./repair";
 import { verifyLoadOperation } from "./verify-load";
 
 /** Every operation the app runs as a job, by kind. */
 export const OPERATIONS = {
+  pull: pullOperation,
+  clone: cloneOperation,
   repair: repairOperation,
   "convert-weights": convertWeightsOperation,
   "verify-load": verifyLoadOperation,
+  fix: fixModelOperation,
 };
 
 export type AppOperations = typeof OPERATIONS;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { WhetError } from "../errors";
+import { countSchema, QUANTIZATION_LIMITS } from "../health/config-numbers";
 import type { SourceTensor } from "../convert/source-weights";
 import { isFloatTensorDtype, type FloatTensorDtype } from "../tensor/float-arrays";
 
@@ -18,8 +19,8 @@ export interface QuantizedModule {
 }
 
 const entrySchema = z.looseObject({
-  group_size: z.number().int().positive().nullish(),
-  bits: z.number().int().positive().nullish(),
+  group_size: countSchema(QUANTIZATION_LIMITS.group_size, 1).nullish(),
+  bits: countSchema(QUANTIZATION_LIMITS.bits, 1).nullish(),
   mode: z.string().nullish(),
 });
 

@@ -45,7 +45,7 @@ describe("runner pool: every kind of model spec chats end to end", () => {
     const workspaceRoot = join(root, "workspaces");
     await makeModel({ dir: join(workspaceRoot, "my-ws"), seed: 23 });
 
-    const pool = createRunnerPool({ config: { ...config, hubCache: join(hfHome, "hub"), workspaceRoot }, maxRunners: 4 });
+    const pool = createRunnerPool({ config: { ...config, hubCache: join(hfHome, "hub"), workspaceRoot }, maxRunners: 4, allowPaths: true });
     onTestFinished(() => pool.stopAll());
 
     const [workspace, cached, pinned, byPath] = await Promise.all([

@@ -9,6 +9,8 @@ export interface RunnerPoolOptions {
   pingTimeoutMs?: number;
   /** Models kept loaded at once; the least recently used idle one is stopped to make room. */
   maxRunners?: number;
+  /** Whether specs may be paths (a CLI's own pool); the app's pool takes names only. */
+  allowPaths?: boolean;
 }
 
 export interface RunnerPool {
@@ -43,7 +45,7 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
 
   return {
     async runnerFor(spec) {
-      const model = await resolveModel(spec, { hubCache: config.hubCache, workspaceRoot: config.workspaceRoot });
+      const model = await resolveModel(spec, { hubCache: config.hubCache, workspaceRoot: config.workspaceRoot }, { allowPaths: options.allowPaths === true });
       const name = runnerName(spec, model);
       if (!runners.has(model.path)) await makeRoom();
       // Checked again after the await: a concurrent call for the same folder may have made it meanwhile.

@@ -1,6 +1,6 @@
-import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { WhetError } from "../errors";
+import { parseJsonText } from "../fs/parse-json-text";
 
 export const INDEX_FILE = "model.safetensors.index.json";
 
@@ -25,26 +25,19 @@ export function formatIndex(weightMap: ReadonlyMap<string, string>, totalSize: n
   return JSON.stringify({ metadata, weight_map: ordered }, null, 4);
 }
 
-/** Reads and validates an index file; a typed error names what is wrong with it. */
-export async function readIndex(path: string): Promise<SafetensorsIndex> {
-  let json: unknown;
-  try {
-    json = JSON.parse(await readFile(path, "utf8"));
-  } catch (error) {
-    throw new WhetError(
-      "index_invalid_json",
-      `${INDEX_FILE} is not valid JSON (${(error as Error).message})`,
-      "Rebuild it from the shards: whet convert SRC DST --repair-index",
-      { file: path },
-    );
+/** Validates the text of an index file; a typed error names what is wrong with it, never quoting the text. */
+export function parseIndex(text: string, file: string): SafetensorsIndex {
+  const json = parseJsonText(text);
+  if (!json.ok) {
+    throw new WhetError("index_invalid_json", `${INDEX_FILE} ${json.problem}`, "Rebuild it from the shards: whet convert SRC DST --repair-index", { file });
   }
-  const parsed = indexSchema.safeParse(json);
+  const parsed = indexSchema.safeParse(json.value);
   if (!parsed.success) {
     throw new WhetError(
       "index_invalid",
       `${INDEX_FILE} has no valid weight_map (${parsed.error.issues[0]?.message ?? "wrong shape"})`,
       "Rebuild it from the shards: whet convert SRC DST --repair-index",
-      { file: path },
+      { file },
     );
   }
   return parsed.data;

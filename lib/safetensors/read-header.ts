@@ -1,6 +1,8 @@
-import { open } from "node:fs/promises";
+import type { FileHandle } from "node:fs/promises";
 import { basename } from "node:path";
 import { WhetError } from "../errors";
+import { isNotRegularFileError, openRegularFile } from "../fs/open-regular-file";
+import { parseJsonText } from "../fs/parse-json-text";
 import { type Dtype, isDtype, tensorByteSize } from "./dtypes";
 
 /** Same cap as MLX's and Hugging Face's readers: a larger header is refused unread. */
@@ -48,42 +50,49 @@ const REDOWNLOAD = "The file is damaged or not a safetensors file: download or c
  * enforces; MLX's reader is laxer).
  */
 export async function readSafetensorsHeader(file: string): Promise<SafetensorsHeader> {
-  const handle = await open(file, "r").catch((error: NodeJS.ErrnoException) =>
-    fail(file, "safetensors_unreadable", `cannot open (${error.code ?? error.message})`, "Check the file exists and is readable."),
+  const handle = await openRegularFile(file).catch((error: NodeJS.ErrnoException) =>
+    isNotRegularFileError(error)
+      ? fail(file, "safetensors_unreadable", "is not a regular file (a FIFO, socket, device or folder)", "Replace it with the real shard file.")
+      : fail(file, "safetensors_unreadable", `cannot open (${error.code ?? "unreadable"})`, "Check the file exists and is readable."),
   );
   try {
-    const { size: fileSize } = await handle.stat();
-    if (fileSize < 8) {
-      fail(file, "safetensors_too_small", `file is ${fileSize} bytes, smaller than the 8-byte header length`, REDOWNLOAD);
-    }
-    const prefix = Buffer.alloc(8);
-    await handle.read(prefix, 0, 8, 0);
-    const declared = prefix.readBigUInt64LE(0);
-    if (declared === 0n) fail(file, "safetensors_header_empty", "header length is 0", REDOWNLOAD);
-    if (declared > BigInt(MAX_HEADER_BYTES)) {
-      fail(
-        file,
-        "safetensors_header_too_large",
-        `header length ${declared} exceeds the ${MAX_HEADER_BYTES}-byte limit`,
-        `${REDOWNLOAD} (A git-LFS pointer or a file of another format often looks like this.)`,
-      );
-    }
-    const headerSize = Number(declared);
-    if (8 + headerSize > fileSize) {
-      fail(
-        file,
-        "safetensors_header_truncated",
-        `header claims ${headerSize} bytes but the file has only ${fileSize - 8} after the length`,
-        "The file is truncated (an interrupted download or copy): fetch it again.",
-      );
-    }
-    const raw = Buffer.alloc(headerSize);
-    await handle.read(raw, 0, headerSize, 8);
-    const header = parseHeader(file, raw, headerSize, fileSize);
-    return { ...header, bytesRead: 8 + headerSize };
+    return await readSafetensorsHeaderFrom(handle, file);
   } finally {
     await handle.close();
   }
+}
+
+/** `readSafetensorsHeader` on a file already opened (by the model folder's safe reader); `file` names it. */
+export async function readSafetensorsHeaderFrom(handle: FileHandle, file: string): Promise<SafetensorsHeader> {
+  const { size: fileSize } = await handle.stat();
+  if (fileSize < 8) {
+    fail(file, "safetensors_too_small", `file is ${fileSize} bytes, smaller than the 8-byte header length`, REDOWNLOAD);
+  }
+  const prefix = Buffer.alloc(8);
+  await handle.read(prefix, 0, 8, 0);
+  const declared = prefix.readBigUInt64LE(0);
+  if (declared === 0n) fail(file, "safetensors_header_empty", "header length is 0", REDOWNLOAD);
+  if (declared > BigInt(MAX_HEADER_BYTES)) {
+    fail(
+      file,
+      "safetensors_header_too_large",
+      `header length ${declared} exceeds the ${MAX_HEADER_BYTES}-byte limit`,
+      `${REDOWNLOAD} (A git-LFS pointer or a file of another format often looks like this.)`,
+    );
+  }
+  const headerSize = Number(declared);
+  if (8 + headerSize > fileSize) {
+    fail(
+      file,
+      "safetensors_header_truncated",
+      `header claims ${headerSize} bytes but the file has only ${fileSize - 8} after the length`,
+      "The file is truncated (an interrupted download or copy): fetch it again.",
+    );
+  }
+  const raw = Buffer.alloc(headerSize);
+  await handle.read(raw, 0, headerSize, 8);
+  const header = parseHeader(file, raw, headerSize, fileSize);
+  return { ...header, bytesRead: 8 + headerSize };
 }
 
 function parseHeader(file: string, raw: Buffer, headerSize: number, fileSize: number) {
@@ -93,12 +102,9 @@ function parseHeader(file: string, raw: Buffer, headerSize: number, fileSize: nu
   } catch {
     fail(file, "safetensors_invalid_json", "header is not valid UTF-8", REDOWNLOAD);
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    fail(file, "safetensors_invalid_json", `header is not valid JSON (${(error as Error).message})`, REDOWNLOAD);
-  }
+  const parsed = parseJsonText(text);
+  if (!parsed.ok) fail(file, "safetensors_invalid_json", `header ${parsed.problem}`, REDOWNLOAD);
+  const json = parsed.value;
   if (typeof json !== "object" || json === null || Array.isArray(json)) {
     fail(file, "safetensors_invalid_json", "header is not a JSON object", REDOWNLOAD);
   }

@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { lstat, open, readdir, realpath, stat } from "node:fs/promises";
+import { lstat, readdir, realpath, stat } from "node:fs/promises";
+import { openRegularFile } from "../fs/open-regular-file";
 import { join, relative, sep } from "node:path";
-import { fnmatchRegExp } from "./fnmatch";
+import { fnmatcher } from "./fnmatch";
+import type { Sentinel } from "./sentinel";
 
 /**
  * mlx-knife's content_hash v2 (its ADR-025), so a workspace Whetstone writes is
@@ -54,7 +55,7 @@ function byCodePoint(a: string, b: string): number {
 const sha256 = (data: string | Buffer) => `sha256:${createHash("sha256").update(data).digest("hex")}`;
 
 async function headerHash(path: string): Promise<string | null> {
-  const handle = await open(path, "r");
+  const handle = await openRegularFile(path, { followLinks: false });
   try {
     const prefix = Buffer.alloc(8);
     if ((await handle.read(prefix, 0, 8, 0)).bytesRead < 8) return null;
@@ -72,15 +73,20 @@ async function fileHash(path: string, name: string, size: number): Promise<strin
   if (name.endsWith(".safetensors")) return headerHash(path);
   if (size > FULL_READ_CAP) return sha256(`${name}\0${size}`);
   const hash = createHash("sha256");
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  const handle = await openRegularFile(path, { followLinks: false });
+  try {
+    for await (const chunk of handle.createReadStream({ autoClose: false })) hash.update(chunk as Buffer);
+  } finally {
+    await handle.close();
+  }
   return `sha256:${hash.digest("hex")}`;
 }
 
 type Walked = { rel: string; kind: "file"; path: string } | { rel: string; kind: "symlink"; sha: string | null };
 
 async function* walk(root: string, excludes: readonly string[]): AsyncGenerator<Walked> {
-  const dirPatterns = excludes.filter((p) => p.endsWith("/")).map((p) => fnmatchRegExp(p.slice(0, -1)));
-  const filePatterns = excludes.filter((p) => !p.endsWith("/")).map(fnmatchRegExp);
+  const dirPatterns = excludes.filter((p) => p.endsWith("/")).map((p) => fnmatcher(p.slice(0, -1)));
+  const filePatterns = excludes.filter((p) => !p.endsWith("/")).map((p) => fnmatcher(p));
   const stack = [root];
   while (stack.length > 0) {
     const current = stack.pop() as string;
@@ -97,8 +103,8 @@ async function* walk(root: string, excludes: readonly string[]): AsyncGenerator<
         const inside = target !== null && (target === root || target.startsWith(`${root}${sep}`));
         yield { rel, kind: "symlink", sha: inside ? sha256(`SYMLINK\0${relative(root, target).split(sep).join("/")}`) : null };
       } else if (entry.isDirectory()) {
-        if (!dirPatterns.some((p) => p.test(name))) stack.push(path);
-      } else if (entry.isFile() && !filePatterns.some((p) => p.test(name))) {
+        if (!dirPatterns.some((matches) => matches(name))) stack.push(path);
+      } else if (entry.isFile() && !filePatterns.some((matches) => matches(name))) {
         yield { rel, kind: "file", path };
       }
     }
@@ -138,17 +144,17 @@ export async function computeContentHash(dir: string, excludes: readonly string[
  * rehashes only files whose mtime moved (mlx-knife's clean check, without its
  * write-back). null when the sentinel has no v2 hash.
  */
-export async function isWorkspaceClean(dir: string, sentinel: Record<string, unknown>): Promise<boolean | null> {
-  if (sentinel.hash_algorithm !== HASH_ALGORITHM || !Array.isArray(sentinel.file_index)) return null;
+export async function isWorkspaceClean(dir: string, sentinel: Sentinel): Promise<boolean | null> {
+  if (sentinel.hash_algorithm !== HASH_ALGORITHM || !sentinel.file_index) return null;
   const stored = new Map<string, FileIndexEntry>();
-  for (const entry of sentinel.file_index as FileIndexEntry[]) {
-    const path = entry?.path;
-    if (typeof path !== "string" || path === "" || path.includes("\0") || path.includes("\\") || path.startsWith("/") || /^.:/.test(path) || path.split("/").includes("..")) {
+  for (const entry of sentinel.file_index) {
+    const path = entry.path;
+    if (path === "" || path.includes("\0") || path.includes("\\") || path.startsWith("/") || /^.:/.test(path) || path.split("/").includes("..")) {
       return null;
     }
     stored.set(path, entry);
   }
-  const excludes = Array.isArray(sentinel.exclude_patterns) ? (sentinel.exclude_patterns as string[]) : DEFAULT_EXCLUDE_PATTERNS;
+  const excludes = sentinel.exclude_patterns ?? DEFAULT_EXCLUDE_PATTERNS;
   const root = await realpath(dir);
   const seen = new Set<string>();
   for await (const item of walk(root, excludes)) {

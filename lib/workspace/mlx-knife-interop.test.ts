@@ -36,7 +36,7 @@ describe("mlx-knife reads Whetstone's workspaces", () => {
     };
     expect(health.data.healthy).toEqual([{ name: target, status: "healthy", reason: "Multi-file model complete", managed: true }]);
 
-    const sentinel = (await readSentinel(target)) as Record<string, unknown>;
+    const sentinel = (await readSentinel(target))!;
     expect(await isWorkspaceClean(target, sentinel)).toBe(true);
     await appendFile(join(target, "README.md"), "\nedited\n");
     expect(await isWorkspaceClean(target, sentinel)).toBe(false);

@@ -1,8 +1,11 @@
 import { readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { writeHostileSentinel } from "../factory/hostile-sentinel";
+import { makeModel } from "../factory/make-model";
+import { listModels } from "../models/list-models";
 import { useTempDirs } from "../testing/temp-dir";
-import { isManagedWorkspace, newSentinel, readSentinel, SENTINEL_FILE, updateSentinel, writeSentinel } from "./sentinel";
+import { isManagedWorkspace, newSentinel, readSentinel, readSentinelState, SENTINEL_FILE, updateSentinel, writeSentinel } from "./sentinel";
 
 const tempDir = useTempDirs();
 
@@ -35,5 +38,30 @@ describe("workspace sentinel", () => {
     expect(await isManagedWorkspace(dir)).toBe(false);
     await writeFile(join(dir, SENTINEL_FILE), JSON.stringify({ mlxk_version: "2", created_at: "x", managed: false, operation: "clone" }));
     expect(await isManagedWorkspace(dir)).toBe(false);
+  });
+});
+
+describe("hostile sentinels (issue #10 finding 3)", () => {
+  for (const kind of ["wrongTypes", "oversized", "notAnObject"] as const) {
+    it(`treats a ${kind} sentinel as invalid and unmanaged, never quoting it`, async () => {
+      const dir = await tempDir();
+      await writeHostileSentinel(dir, kind);
+      const state = await readSentinelState(dir);
+      expect(state).toMatchObject({ state: "invalid", problem: expect.any(String) });
+      expect(JSON.stringify(state)).not.toContain("hostileSecret");
+      expect(await readSentinel(dir)).toBeNull();
+      expect(await isManagedWorkspace(dir)).toBe(false);
+    });
+  }
+
+  it("lists a workspace whose sentinel has a backtracking exclude pattern at once", async () => {
+    const root = await tempDir();
+    const workspaceRoot = join(root, "ws");
+    await makeModel({ dir: join(workspaceRoot, "evil"), seed: 5 });
+    await writeHostileSentinel(join(workspaceRoot, "evil"), "backtracking");
+    const started = Date.now();
+    const [listed] = await listModels({ workspaceRoot, hubCache: join(root, "hub") });
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(listed?.model).toMatchObject({ name: join(workspaceRoot, "evil"), clean: false });
   });
 });

@@ -6,6 +6,7 @@ import { convertRouter } from "./convert";
 import { hubRouter } from "./hub";
 import { modelsRouter } from "./models";
 import { operationsRouter } from "./operations";
+import { repairRouter } from "./repair";
 import { systemRouter } from "./system";
 
 export const appRouter = router({
@@ -13,6 +14,7 @@ export const appRouter = router({
   hub: hubRouter,
   models: modelsRouter,
   operations: operationsRouter,
+  repair: repairRouter,
   chat: chatRouter,
   convert: convertRouter,
   account: accountRouter,

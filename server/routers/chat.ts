@@ -1,15 +1,12 @@
 import { z } from "zod";
 import { generateReply } from "../../lib/chat/generate-reply";
+import { isModelName } from "../../lib/models/model-name";
 import { listRunnableModels } from "../../lib/openai/list-runnable-models";
 import { generationParamsSchema } from "../../lib/runner/generation-params";
 import { viewerProcedure, router } from "../trpc/init";
 
 /** The browser names models (workspace or org/name[@rev]), never filesystem paths. */
-const modelName = z
-  .string()
-  .min(1)
-  .max(300)
-  .refine((s) => !/^(\/|\.|~)/.test(s), "Name a model, not a path");
+const modelName = z.string().min(1).max(300).refine(isModelName, "Name a model (a workspace or org/name[@rev]), not a path");
 const id = z.string().uuid();
 
 export const chatRouter = router({

@@ -1,9 +1,13 @@
 import { tracked } from "@trpc/server";
-import { join } from "node:path";
 import { z } from "zod";
 import type { WeightMode } from "../../lib/convert/weight-plan";
+import { WhetError } from "../../lib/errors";
+import { parseRepoSpec } from "../../lib/hub/repo-spec";
+import { cleanPartials } from "../../lib/operations/pull";
 import { REPAIR_MODES } from "../../lib/operations/repair";
 import { resolveModel } from "../../lib/models/resolve-model";
+import { wizardSource } from "../../lib/repair/wizard-source";
+import { WORKSPACE_NAME, workspaceTarget } from "../../lib/workspace/workspace-target";
 import { DEFAULT_GROUP_SIZE, bitsSchema, dtypeSchema, groupSizeSchema, recipeSchema } from "../../lib/quantize/quant-options";
 import { JOB_STATES } from "../jobs/job-store";
 import type { AppJob } from "../services";
@@ -11,7 +15,7 @@ import { memberProcedure, viewerProcedure, router } from "../trpc/init";
 import type { Context } from "../trpc/context";
 
 /** A workspace folder name: the browser names workspaces, never arbitrary paths. */
-const workspaceName = z.string().regex(/^[A-Za-z0-9][\w.-]{0,127}$/, "Use letters, digits, '.', '_' and '-' for the workspace name (no slashes)");
+const workspaceName = z.string().regex(WORKSPACE_NAME, "Use letters, digits, '.', '_' and '-' for the workspace name (no slashes)");
 const modelSpec = z.string().min(1).max(500);
 const jobId = z.object({ id: z.string().uuid() });
 
@@ -34,10 +38,17 @@ export function toWeightMode(o: z.infer<typeof weightOptions>): WeightMode {
   };
 }
 
+const repoSpec = z.string().min(3).max(300);
+const patterns = z.array(z.string().min(1).max(512)).max(64).optional();
+
 const startInput = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("pull"), repo: repoSpec, include: patterns, exclude: patterns }),
+  z.object({ kind: z.literal("clone"), repo: repoSpec, name: workspaceName }),
   z.object({ kind: z.literal("repair"), source: modelSpec, name: workspaceName, mode: z.enum(REPAIR_MODES).default("repair-index") }),
   z.object({ kind: z.literal("convert-weights"), source: modelSpec, name: workspaceName, options: weightOptions }),
   z.object({ kind: z.literal("verify-load"), spec: modelSpec }),
+  /** The repair wizard: `copyName` is the workspace a cache model is copied into first. */
+  z.object({ kind: z.literal("fix"), spec: modelSpec, name: workspaceName, copyName: workspaceName.optional() }),
 ]);
 
 const roots = (ctx: Context) => ({ hubCache: ctx.config.hubCache, workspaceRoot: ctx.config.workspaceRoot });
@@ -46,17 +57,33 @@ const roots = (ctx: Context) => ({ hubCache: ctx.config.hubCache, workspaceRoot:
 async function start(ctx: Context, input: z.infer<typeof startInput>): Promise<AppJob> {
   const { jobs } = ctx.services;
   switch (input.kind) {
+    case "pull":
+      parseRepoSpec(input.repo);
+      return jobs.start("pull", { repo: input.repo, ...(input.include ? { include: input.include } : {}), ...(input.exclude ? { exclude: input.exclude } : {}) });
+    case "clone":
+      parseRepoSpec(input.repo);
+      return jobs.start("clone", { repo: input.repo, target: workspaceTarget(input.name, ctx.config.workspaceRoot) });
     case "repair": {
       const source = await resolveModel(input.source, roots(ctx));
-      return jobs.start("repair", { source: source.path, sourceName: source.name, target: join(ctx.config.workspaceRoot, input.name), mode: input.mode });
+      return jobs.start("repair", { source: source.path, sourceName: source.name, target: workspaceTarget(input.name, ctx.config.workspaceRoot), mode: input.mode });
     }
     case "convert-weights": {
       const source = await resolveModel(input.source, roots(ctx));
       return jobs.start("convert-weights", {
         source: source.path,
         sourceName: source.name,
-        target: join(ctx.config.workspaceRoot, input.name),
+        target: workspaceTarget(input.name, ctx.config.workspaceRoot),
         options: toWeightMode(input.options),
+      });
+    }
+    case "fix": {
+      const model = await wizardSource(input.spec, roots(ctx));
+      const copyTarget = workspaceTarget(input.copyName ?? `${input.name}-source`, ctx.config.workspaceRoot);
+      return jobs.start("fix", {
+        source: model.path,
+        sourceName: model.name,
+        target: workspaceTarget(input.name, ctx.config.workspaceRoot),
+        ...(model.kind === "cache" ? { fromCache: { repoId: model.repoId, commit: model.commit, copyTarget } } : {}),
       });
     }
     case "verify-load": {
@@ -76,6 +103,14 @@ export const operationsRouter = router({
   cancel: memberProcedure.input(jobId).mutation(({ ctx, input }) => ctx.services.jobs.cancel(input.id)),
   pause: memberProcedure.input(jobId).mutation(({ ctx, input }) => ctx.services.jobs.pause(input.id)),
   resume: memberProcedure.input(jobId).mutation(({ ctx, input }) => ctx.services.jobs.resume(input.id)),
+  /** Removes partial downloads in the HF cache that no queued, running or paused pull will resume. */
+  cleanPartials: memberProcedure.mutation(({ ctx }) => {
+    const active = ctx.services.jobs.list({ kinds: ["pull"], states: ["queued", "running", "paused"] });
+    if (active.length > 0) {
+      throw new WhetError("downloads_active", `${active.length} pull${active.length === 1 ? " is" : "s are"} not finished; their partial files are kept for them`, "Cancel those pulls first, or wait until they end.");
+    }
+    return cleanPartials(ctx.config.hubCache);
+  }),
   /** Every state of a job until it ends; a reconnecting browser resumes after the last state it saw. */
   watch: viewerProcedure.input(jobId.extend({ lastEventId: z.string().nullish() })).subscription(async function* ({ ctx, input, signal }) {
     const after = Number(input.lastEventId ?? 0);

@@ -1,6 +1,6 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
-import { z } from "zod";
+import { ZodError } from "zod";
 import type { Role } from "../../lib/auth/roles";
 import { WhetError } from "../../lib/errors";
 import { recordProcedure } from "../auth/audit-procedure";
@@ -36,12 +36,23 @@ const t = initTRPC.context<Context>().meta<ProcedureMeta>().create({
     client: { reconnectAfterInactivityMs: 15_000 },
   },
   errorFormatter({ shape, error }) {
+    // Invalid input reads as sentences naming the field, never as zod's issue list; forms show each next to its field.
+    if (error.cause instanceof ZodError) {
+      const issues = error.cause.issues;
+      const field = issues[0]?.path.map(String).join(".") || null;
+      return {
+        ...shape,
+        message: issues.map((i) => i.message).join(" "),
+        data: { ...shape.data, whet: { code: "invalid_input", hint: "Correct it and try again.", field, retryAfterSeconds: null }, fields: fieldErrors(error.cause) },
+      };
+    }
     const cause = error.cause instanceof WhetError ? error.cause : null;
-    // Invalid input reaches a form as a sentence per field, never as zod's JSON.
-    const fields = error.cause instanceof z.ZodError ? fieldErrors(error.cause) : typeof cause?.details.field === "string" ? { [cause.details.field]: cause.message } : null;
-    const message = error.cause instanceof z.ZodError ? `Check ${Object.keys(fields ?? {}).join(", ") || "the input"}: ${Object.values(fields ?? {})[0] ?? "it is not valid"}.` : shape.message;
+    const field = typeof cause?.details.field === "string" ? cause.details.field : null;
     const retryAfterSeconds = typeof cause?.details.retryAfterSeconds === "number" ? cause.details.retryAfterSeconds : null;
-    return { ...shape, message, data: { ...shape.data, whet: cause ? { code: cause.code, hint: cause.hint, retryAfterSeconds } : null, fields } };
+    return {
+      ...shape,
+      data: { ...shape.data, whet: cause ? { code: cause.code, hint: cause.hint, field, retryAfterSeconds } : null, fields: cause && field ? { [field]: cause.message } : null },
+    };
   },
 });
 
@@ -55,7 +66,7 @@ const whetErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
-function fieldErrors(error: z.ZodError): Record<string, string> {
+function fieldErrors(error: ZodError): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const issue of error.issues) fields[issue.path.join(".") || "input"] ??= issue.message;
   return fields;

@@ -30,8 +30,11 @@ export function FindingPanel({ model, kind, finding, onClose }: { model: string;
         </button>
       </div>
       <FindingsList findings={[finding]} />
+      <Link href={`/repair/diagnose?model=${encodeURIComponent(model)}`} className="inline-block text-sm font-medium text-stone-900 hover:underline">
+        Fix this model →
+      </Link>
       {finding.repair && kind === "cache" ? (
-        <p className="text-sm text-stone-600">Models in the Hugging Face cache are never modified: clone it into a workspace, then repair the workspace.</p>
+        <p className="text-sm text-stone-600">Models in the Hugging Face cache are never modified: the repair copies it into a workspace first.</p>
       ) : null}
       {finding.repair && kind === "workspace" ? (
         <form

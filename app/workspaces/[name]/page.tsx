@@ -81,6 +81,11 @@ function Workspace() {
       <section className="space-y-3">
         <h2 className="text-lg font-semibold">Health</h2>
         <p className="text-sm" data-testid="health-reason">{report.reason}</p>
+        {report.findings.length ? (
+          <Link href={`/repair/diagnose?model=${encodeURIComponent(name)}`} className="inline-block rounded-md bg-stone-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-stone-700">
+            Fix this model
+          </Link>
+        ) : null}
         <FindingsList findings={report.findings} onRepair={(finding) => finding.repair && setRepairMode(finding.repair)} />
         {report.findings.filter((f) => f.repair).length > 1 ? (
           <button type="button" onClick={() => setRepairMode("repair-all")} className="rounded-md border border-stone-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-stone-50">

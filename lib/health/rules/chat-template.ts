@@ -1,41 +1,42 @@
-import { Template } from "@huggingface/jinja";
+import { renderChatTemplate } from "../../chat-template/render-chat-template";
 import type { FolderFacts } from "../inspect-folder";
 import { chatTemplateOf, tokenString } from "../token-fields";
 import type { Rule } from "./rule";
 
 const INSTRUCT_NAME = /instruct|chat|(^|[-_/])it($|[-_])/i;
+const LAST_MESSAGE = "Tell me a joke.";
 
-/** Renders the template the way chat front ends call it; returns the error text, or null when it renders. */
-function renderError(source: string, facts: FolderFacts): string | null {
+function sentence(text: string): string {
+  return /[.…]$/.test(text) ? text : `${text}.`;
+}
+
+/**
+ * Renders the template the way chat front ends call it, with and without a
+ * system message, in the template sandbox (bounded in time and memory);
+ * returns the sentence that says what is wrong, or null when it renders.
+ */
+async function renderError(source: string, facts: FolderFacts): Promise<string | null> {
   const config = facts.tokenizerConfig.state === "ok" ? facts.tokenizerConfig.value : {};
   const base = { bos_token: tokenString(config.bos_token) ?? "", eos_token: tokenString(config.eos_token) ?? "", add_generation_prompt: true };
   const conversation = [
     { role: "user", content: "Hello!" },
     { role: "assistant", content: "Hi, how can I help?" },
-    { role: "user", content: "Tell me a joke." },
+    { role: "user", content: LAST_MESSAGE },
   ];
-  let template: Template;
-  try {
-    template = new Template(source);
-  } catch (error) {
-    return `does not parse: ${(error as Error).message}`;
-  }
-  try {
-    const withSystem = template.render({ ...base, messages: [{ role: "system", content: "You are helpful." }, ...conversation] });
-    if (withSystem.includes("Tell me a joke.")) return null;
-  } catch {
-    // Many templates refuse a system role on purpose; the plain conversation below decides.
-  }
-  try {
-    const plain = template.render({ ...base, messages: conversation });
-    return plain.includes("Tell me a joke.") ? null : "renders without the user's message";
-  } catch (error) {
-    return `fails on a simple conversation: ${(error as Error).message}`;
-  }
+  const result = await renderChatTemplate(source, [
+    { ...base, messages: [{ role: "system", content: "You are helpful." }, ...conversation] },
+    { ...base, messages: conversation },
+  ]);
+  if (result.state === "error") return sentence(result.error.message);
+  const [withSystem, plain] = result.outcomes;
+  // Many templates refuse a system role on purpose; the plain conversation decides.
+  if (withSystem?.state === "rendered" && withSystem.text.includes(LAST_MESSAGE)) return null;
+  if (plain?.state === "failed") return sentence(`The chat template fails on a simple conversation: ${plain.message}`);
+  return plain?.state === "rendered" && plain.text.includes(LAST_MESSAGE) ? null : "The chat template renders without the user's message.";
 }
 
 /** ADR-018 B3: an instruct model needs a chat template, and the template must render a conversation. */
-export const chatTemplate: Rule = (facts) => {
+export const chatTemplate: Rule = async (facts) => {
   if (facts.tokenizerConfig.state !== "ok" && facts.chatTemplateFile === null) return [];
   const source = chatTemplateOf(facts.tokenizerConfig.state === "ok" ? facts.tokenizerConfig.value : null, facts.chatTemplateFile);
   if (source === null) {
@@ -52,13 +53,13 @@ export const chatTemplate: Rule = (facts) => {
       },
     ];
   }
-  const error = renderError(source, facts);
+  const error = await renderError(source, facts);
   if (error === null) return [];
   return [
     {
       id: "chat-template-broken",
       severity: "degrades-output",
-      message: `The chat template ${error}.`,
+      message: error,
       reason: "chat_template does not render",
       evidence: { file: facts.chatTemplateFile !== null && facts.tokenizerConfig.state !== "ok" ? "chat_template.jinja" : "tokenizer_config.json", field: "chat_template" },
       repair: null,

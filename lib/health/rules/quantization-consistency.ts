@@ -1,4 +1,5 @@
 import type { TensorInfo } from "../../safetensors/read-header";
+import { countSchema, QUANTIZATION_LIMITS } from "../config-numbers";
 import { listSome } from "../finding";
 import type { Rule } from "./rule";
 import { allShardsReadable, tensorTable } from "./tensor-table";
@@ -8,12 +9,17 @@ interface QuantParams {
   group_size: number;
 }
 
+const bitsSchema = countSchema(QUANTIZATION_LIMITS.bits, 1);
+const groupSizeSchema = countSchema(QUANTIZATION_LIMITS.group_size, 1);
+
+/** Bits and group size within bounds (others are the config-numbers finding), else null. */
 function quantParams(value: unknown): QuantParams | null {
   if (typeof value !== "object" || value === null) return null;
   const { bits, group_size: groupSize } = value as Record<string, unknown>;
+  if (!bitsSchema.safeParse(bits).success) return null;
   // mlx-lm's mixed recipes write "group_size": null per layer when --q-group-size was not given; the layer used 64.
-  if (typeof bits === "number" && groupSize === null) return { bits, group_size: 64 };
-  return typeof bits === "number" && typeof groupSize === "number" ? { bits, group_size: groupSize } : null;
+  if (groupSize === null) return { bits: bits as number, group_size: 64 };
+  return groupSizeSchema.safeParse(groupSize).success ? { bits: bits as number, group_size: groupSize as number } : null;
 }
 
 /** MLX's own quantization entry: `quantization`, else an HF-style copy without a foreign `quant_method`. */

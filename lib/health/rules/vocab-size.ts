@@ -1,3 +1,4 @@
+import { configCount } from "../config-numbers";
 import type { Finding } from "../finding";
 import type { Rule } from "./rule";
 import { tensorTable } from "./tensor-table";
@@ -23,7 +24,7 @@ export const vocabSize: Rule = (facts) => {
   if (facts.config.state !== "ok") return [];
   const config = facts.config.value;
   const text = (config.text_config ?? {}) as Record<string, unknown>;
-  const declared = typeof config.vocab_size === "number" ? config.vocab_size : typeof text.vocab_size === "number" ? text.vocab_size : null;
+  const declared = config.vocab_size !== undefined ? configCount(config, "vocab_size") : configCount(text, "vocab_size");
   if (declared === null) return [];
   const findings: Finding[] = [];
   const tokens = facts.tokenizer.state === "ok" ? tokenizerSize(facts.tokenizer.value) : null;

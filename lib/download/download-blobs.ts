@@ -1,0 +1,186 @@
+import { stat } from "node:fs/promises";
+import { WhetError } from "../errors";
+import { describeFailure } from "./describe-failure";
+import { fetchPart } from "./fetch-part";
+import { hashFile } from "./hash-file";
+import type { HubClient } from "./hub-client";
+import { openPartial, removePartial, type PartialFile, type PartialPaths } from "./partial-file";
+import { coveredBytes, missingRanges, splitRanges } from "./range-set";
+import type { RepoFile } from "./repo-file";
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry-policy";
+import type { TransferError } from "./transfer-error";
+
+/** One distinct blob to fetch (paths that share content share it). */
+export interface BlobTask {
+  etag: string;
+  size: number;
+  algorithm: RepoFile["algorithm"];
+  /** The resolve URL at the pinned commit. */
+  url: string;
+  partial: PartialPaths;
+  /** A repository path with this content, for messages. */
+  path: string;
+}
+
+export interface BlobEvents {
+  /** Bytes received and written. */
+  bytes(task: BlobTask, count: number): void;
+  state(task: BlobTask, state: "downloading" | "verifying"): void;
+  /** The content did not match its hash: it is fetched again from scratch, once. */
+  restart(task: BlobTask, actual: string): void;
+  retry(task: BlobTask, error: TransferError): void;
+  /** The verified content is at `task.partial.data`: move it into place. */
+  finish(task: BlobTask): Promise<void>;
+}
+
+export interface DownloadOptions {
+  client: HubClient;
+  tasks: readonly BlobTask[];
+  signal: AbortSignal;
+  events: BlobEvents;
+  now: () => number;
+  /** For messages: what was asked for and where the Hub is. */
+  spec: string;
+  stallMs: number;
+  policy?: RetryPolicy;
+  /** Requests in flight at once, over all files. */
+  connections?: number;
+  partSize?: number;
+  /** Files from this size on are fetched in parallel parts. */
+  parallelFrom?: number;
+}
+
+interface Active {
+  task: BlobTask;
+  file: PartialFile;
+  pending: number;
+  refetched: boolean;
+}
+
+interface Part {
+  active: Active;
+  start: number;
+  end: number;
+}
+
+const MiB = 1 << 20;
+
+/**
+ * Downloads blobs into their partial files: several files at once and large
+ * ones in parallel parts, `connections` requests in flight in all, each part
+ * retried and resumed on its own. A blob is verified (size, then sha256 or git
+ * sha1) before `finish` makes it visible; a mismatch fetches it once more from
+ * scratch, then fails naming both hashes. The first fatal error stops every
+ * request, waits for all of them, persists the partial records and is thrown;
+ * so is the signal's reason when it aborts.
+ */
+export async function downloadBlobs(options: DownloadOptions): Promise<void> {
+  const { client, events, now, stallMs } = options;
+  const policy = options.policy ?? DEFAULT_RETRY_POLICY;
+  const partSize = options.partSize ?? 16 * MiB;
+  const parallelFrom = options.parallelFrom ?? 64 * MiB;
+  const stop = new AbortController();
+  const signal = AbortSignal.any([options.signal, stop.signal]);
+  let firstError: unknown = null;
+  const fail = (error: unknown) => {
+    if (firstError === null && !options.signal.aborted) firstError = error;
+    stop.abort(error);
+  };
+
+  const queue: Part[] = [];
+  const open = new Set<Active>();
+  /** Partials whose content can never complete (the server has fewer bytes than listed): not kept for a resume. */
+  const discard = new Set<Active>();
+  let nextTask = 0;
+
+  const partsOf = (active: Active): Part[] => {
+    const gaps = missingRanges(active.file.done, active.task.size);
+    const ranges = active.task.size >= parallelFrom ? splitRanges(gaps, partSize) : gaps;
+    return ranges.map(([start, end]) => ({ active, start, end }));
+  };
+
+  const complete = async (active: Active): Promise<void> => {
+    const { task } = active;
+    await active.file.close();
+    open.delete(active);
+    events.state(task, "verifying");
+    const info = await stat(task.partial.data);
+    const actual = info.size === task.size && coveredBytes(active.file.done) === task.size ? await hashFile(task.partial.data, task.algorithm, task.size, signal) : null;
+    if (actual === task.etag) {
+      await events.finish(task);
+      await removePartial(task.partial);
+      return;
+    }
+    const got = actual ?? `a file of ${info.size} bytes`;
+    if (active.refetched) {
+      await removePartial(task.partial);
+      throw new WhetError(
+        "checksum_mismatch",
+        `${task.path} does not match its ${task.algorithm === "sha256" ? "sha256" : "git sha1"} after a second download: expected ${task.etag}, got ${got}.`,
+        "The server keeps sending different bytes than it lists; check HF_ENDPOINT, or try again later.",
+        { path: task.path, expected: task.etag, actual: got },
+      );
+    }
+    events.restart(task, got);
+    await removePartial(task.partial);
+    const again: Active = { task, file: await openPartial(task.partial, task.etag, task.size), pending: 0, refetched: true };
+    open.add(again);
+    const parts = partsOf(again);
+    again.pending = parts.length;
+    queue.unshift(...parts);
+    if (parts.length === 0) await complete(again);
+  };
+
+  /** Opens the next task's partial file and queues its missing parts; false when no task is left. */
+  const startNextTask = async (): Promise<boolean> => {
+    const task = options.tasks[nextTask++];
+    if (!task) return false;
+    const active: Active = { task, file: await openPartial(task.partial, task.etag, task.size), pending: 0, refetched: false };
+    open.add(active);
+    events.state(task, "downloading");
+    const parts = partsOf(active);
+    active.pending = parts.length;
+    queue.push(...parts);
+    if (parts.length === 0) await complete(active);
+    return true;
+  };
+
+  const runPart = async (part: Part): Promise<void> => {
+    const { task } = part.active;
+    await fetchPart({
+      client,
+      url: task.url,
+      file: part.active.file,
+      start: part.start,
+      end: part.end,
+      signal,
+      stallMs,
+      now,
+      policy,
+      onBytes: (count) => events.bytes(task, count),
+      onRetry: (error) => events.retry(task, error),
+    }).catch((error: unknown) => {
+      if (signal.aborted) throw error;
+      const failure = describeFailure(error, { doing: `downloading ${task.path}`, spec: options.spec, hubUrl: client.hubUrl, file: task.path });
+      if (failure.code === "size_mismatch") discard.add(part.active);
+      throw failure;
+    });
+    if (--part.active.pending === 0) await complete(part.active);
+  };
+
+  const worker = async (): Promise<void> => {
+    while (!signal.aborted) {
+      const part = queue.shift();
+      if (part) await runPart(part);
+      else if (!(await startNextTask())) return;
+    }
+  };
+
+  const connections = Math.max(1, options.connections ?? 8);
+  await Promise.all(Array.from({ length: connections }, () => worker().catch(fail)));
+  // Every worker has stopped: nothing writes any more. Keep what was received for a resume.
+  await Promise.all([...open].map((active) => active.file.close().catch(() => undefined)));
+  for (const active of discard) await removePartial(active.task.partial);
+  if (firstError !== null) throw firstError;
+  options.signal.throwIfAborted();
+}

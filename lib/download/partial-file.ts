@@ -1,0 +1,156 @@
+import { open, readFile, rename, rm, stat, writeFile, type FileHandle } from "node:fs/promises";
+import { z } from "zod";
+import { WhetError } from "../errors";
+import { addRange, coveredBytes, type Ranges } from "./range-set";
+
+/** Where a file is being written and where its record of received ranges lives. */
+export interface PartialPaths {
+  data: string;
+  record: string;
+}
+
+/**
+ * The record is rewritten after this share of the bytes already done (at least
+ * FLUSH_MIN_BYTES) or FLUSH_MS, whichever comes first: a kill loses at most
+ * that, well under 1% of what was done, for a few hundred writes per file.
+ */
+const FLUSH_SHARE = 0.004;
+const FLUSH_MIN_BYTES = 256 << 10;
+const FLUSH_MS = 250;
+const MAX_RANGES = 100_000;
+const FORMAT = "whet-partial/1";
+
+const recordSchema = z.object({
+  format: z.literal(FORMAT),
+  etag: z.string(),
+  size: z.number().int().nonnegative(),
+  done: z.array(z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()])).max(MAX_RANGES),
+});
+
+/** A record's ranges, if it describes this blob and they are sorted, disjoint and inside the file. */
+async function readRecord(path: string, etag: string, size: number): Promise<Ranges | null> {
+  try {
+    const parsed = recordSchema.safeParse(JSON.parse(await readFile(path, "utf8")));
+    if (!parsed.success || parsed.data.etag !== etag || parsed.data.size !== size) return null;
+    let previousEnd = -1;
+    for (const [start, end] of parsed.data.done) {
+      if (start <= previousEnd || end <= start || end > size) return null;
+      previousEnd = end;
+    }
+    return parsed.data.done;
+  } catch {
+    return null;
+  }
+}
+
+export interface PartialFile {
+  /** Ranges written to disk (and so safe to claim in the record). */
+  readonly done: Ranges;
+  readonly size: number;
+  /** Writes `bytes` at `position`, then counts them as done. */
+  write(bytes: Uint8Array, position: number): Promise<void>;
+  /** Persists the record now (coalesced with any write already under way). */
+  flush(): Promise<void>;
+  /** Forgets every range: the file is fetched again from scratch. */
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens (or creates, preallocated to `size`) the partial file of one blob.
+ * The record lists the byte ranges already written; it is updated only after
+ * the data it claims is written, so after a kill the record may lag behind
+ * the data but never run ahead of it. A partial without a valid record, or of
+ * the wrong size, is started over.
+ */
+export async function openPartial(paths: PartialPaths, etag: string, size: number): Promise<PartialFile> {
+  let done = await readRecord(paths.record, etag, size);
+  const existing = await stat(paths.data).catch(() => null);
+  if (done === null || !existing?.isFile() || existing.size !== size) {
+    done = [];
+    await rm(paths.data, { force: true });
+    // The empty record first: a data file never exists without a record that under-claims it.
+    await writeRecord(paths.record, etag, size, done);
+    const created = await open(paths.data, "w");
+    await created.truncate(size);
+    await created.close();
+  }
+  const handle: FileHandle = await open(paths.data, "r+");
+  let unflushed = 0;
+  let covered = coveredBytes(done);
+  let lastFlush = performance.now();
+  let chain = Promise.resolve();
+  let queued = false;
+
+  const flush = (): Promise<void> => {
+    if (queued) return chain;
+    queued = true;
+    chain = chain.then(async () => {
+      queued = false;
+      unflushed = 0;
+      lastFlush = performance.now();
+      await writeRecord(paths.record, etag, size, done as Ranges).catch((error: unknown) => {
+        throw diskError(paths.record, error);
+      });
+    });
+    return chain;
+  };
+
+  return {
+    get done() {
+      return done as Ranges;
+    },
+    size,
+    async write(bytes, position) {
+      try {
+        for (let written = 0; written < bytes.byteLength; ) {
+          const { bytesWritten } = await handle.write(bytes, written, bytes.byteLength - written, position + written);
+          written += bytesWritten;
+        }
+      } catch (error) {
+        throw diskError(paths.data, error);
+      }
+      done = addRange(done as Ranges, position, position + bytes.byteLength);
+      unflushed += bytes.byteLength;
+      covered += bytes.byteLength;
+      if (unflushed >= Math.max(FLUSH_MIN_BYTES, covered * FLUSH_SHARE) || performance.now() - lastFlush >= FLUSH_MS) await flush();
+    },
+    flush,
+    async reset() {
+      done = [];
+      covered = 0;
+      await flush();
+    },
+    async close() {
+      await flush();
+      await handle.close();
+    },
+  };
+}
+
+function diskError(path: string, error: unknown): WhetError {
+  const code = (error as NodeJS.ErrnoException).code ?? "unknown error";
+  return new WhetError(
+    "disk_write_failed",
+    `Cannot write ${path} (${code}).`,
+    code === "ENOSPC" ? "The disk is full: free some space and run it again; it resumes." : "Check the folder's permissions and the disk, then run it again.",
+  );
+}
+
+async function writeRecord(path: string, etag: string, size: number, done: Ranges): Promise<void> {
+  const temp = `${path}.tmp`;
+  await writeFile(temp, JSON.stringify({ format: FORMAT, etag, size, done }));
+  await rename(temp, path);
+}
+
+/** Bytes a partial's record says are already on disk (0 when there is no valid record). */
+export async function partialBytes(paths: PartialPaths, etag: string, size: number): Promise<number> {
+  const [done, data] = await Promise.all([readRecord(paths.record, etag, size), stat(paths.data).catch(() => null)]);
+  return done && data?.size === size ? coveredBytes(done) : 0;
+}
+
+export async function removePartial(paths: PartialPaths): Promise<void> {
+  await rm(paths.data, { force: true });
+  await rm(paths.record, { force: true });
+  await rm(`${paths.record}.tmp`, { force: true });
+}
