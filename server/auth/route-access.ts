@@ -29,7 +29,7 @@ export function authorizeRoute(request: Request, key: string, deps: AccessDeps):
   if (!rule) {
     return accessResponse(new WhetError("forbidden", `${key} is not in Whetstone's permission table, so nobody may use it`, "This is a bug in Whetstone: add the route to server/auth/permissions.ts."));
   }
-  const address = clientAddress(request.headers);
+  const address = deps.access.mode === "local" ? "local" : clientAddress(request.headers);
   const principal = authenticate(request.headers, deps);
   if (rule.role === "public") return { principal, address };
   if (!principal) return accessResponse(unauthenticated(deps.auth.users.countAdmins() === 0));

@@ -93,6 +93,11 @@ describe("ownership, quotas and Hub tokens in team mode", () => {
     expect(answers).not.toContain(HF.slice(3));
     const rows = JSON.stringify(services.db.prepare("SELECT * FROM user_hub_tokens").all());
     expect(rows).not.toContain(HF.slice(3));
+    expect(services.auth.audit.list({ user: "bob" }).map((e) => [e.action, e.result])).toEqual([
+      ["account.hub-token", "failed"],
+      ["account.hub-token", "ok"],
+    ]);
+    expect(JSON.stringify(services.auth.audit.list())).not.toContain(HF.slice(3));
 
     const withServerToken = { ...config, token: "hf_OwnersMachineToken000000" };
     expect(configForUser(withServerToken, services.auth, people.bob.id).token).toBe(HF);
