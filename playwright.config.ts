@@ -50,7 +50,8 @@ export default defineConfig({
         HF_ENDPOINT: `http://127.0.0.1:${HUB_PORT}`,
         WHET_HOME: `${process.cwd()}/${STATE}/home`,
         HF_HOME: `${process.cwd()}/${STATE}/hf`,
-        HF_TOKEN: "",
+        // The demo hub's write token (lib/hub-fixture/demo-repos.ts DEMO_WRITE_TOKEN): pushes go to demo-user/*.
+        HF_TOKEN: "hf_whetstone_demo_write_token",
         HF_HUB_CACHE: "",
       },
     },

@@ -8,14 +8,14 @@ import { formatBytes } from "./_components/format";
 import { HealthBadge } from "./_components/health-badge";
 import { useTRPC } from "./_trpc/client";
 
-function ModelRow({ title, detail, healthy }: { title: ReactNode; detail: string; healthy: boolean }) {
+function ModelRow({ title, detail, healthy, findings }: { title: ReactNode; detail: string; healthy: boolean; findings: readonly { severity: string }[] }) {
   return (
     <li className="flex items-center justify-between gap-4 px-4 py-3">
       <div>
         {title}
         <p className="text-xs text-stone-500">{detail}</p>
       </div>
-      <HealthBadge healthy={healthy} />
+      <HealthBadge healthy={healthy} findings={findings} />
     </li>
   );
 }
@@ -46,6 +46,7 @@ export default function ModelsPage() {
               <ModelRow
                 key={model.name}
                 healthy={model.health === "healthy"}
+                findings={findings}
                 title={
                   <Link href={`/workspaces/${encodeURIComponent(name)}`} className="font-medium hover:underline">
                     {name}
@@ -63,11 +64,16 @@ export default function ModelsPage() {
         <h2 className="text-lg font-semibold tracking-tight">HF cache</h2>
         {models.data && cached.length === 0 ? <p className="mt-2 text-sm text-stone-600">The Hugging Face cache holds no models.</p> : null}
         <ul className="mt-4 divide-y divide-stone-200 rounded-md border border-stone-200 bg-white">
-          {cached.map(({ model }) => (
+          {cached.map(({ model, findings }) => (
             <ModelRow
               key={model.name}
               healthy={model.health === "healthy"}
-              title={<p className="font-medium">{model.name}</p>}
+              findings={findings}
+              title={
+                <Link href={`/workspaces/${encodeURIComponent(model.name)}`} className="font-medium hover:underline">
+                  {model.name}
+                </Link>
+              }
               detail={`${model.hash?.slice(0, 7) ?? ""} · ${formatBytes(model.size_bytes)} · ${model.reason ?? "runnable"}`}
             />
           ))}

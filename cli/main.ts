@@ -4,9 +4,6 @@ import { toWhetError, WhetError } from "../lib/errors";
 import { UsageError, type Command } from "./command";
 import { errorEnvelope, successEnvelope, type Envelope } from "./envelope";
 
-/** mlx-knife's commands that this version does not do yet: they say so and exit 1. */
-const PLANNED = ["push"] as const;
-
 /** Each command is imported only when it runs, so `whet health` does not load the chat runner or the Hub client. */
 const COMMANDS: Record<string, () => Promise<Command>> = {
   list: async () => (await import("./commands/list")).listCommand,
@@ -19,6 +16,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   doctor: async () => (await import("./commands/doctor")).doctorCommand,
   rm: async () => (await import("./commands/rm")).rmCommand,
   repair: async () => (await import("./commands/repair")).repairCommand,
+  push: async () => (await import("./commands/push")).pushCommand,
   run: async () => (await import("./commands/run")).runCommand,
   serve: async () => (await import("./commands/serve")).serveCommand,
   users: async () => (await import("./commands/users")).usersCommand,
@@ -34,7 +32,6 @@ async function help(): Promise<string> {
     "Usage: whet COMMAND [ARGS] [--json]",
     "",
     ...commands.map((c) => `  ${c.usage.padEnd(64)} ${c.summary}`),
-    ...PLANNED.map((name) => `  whet ${name.padEnd(59)} (not implemented yet)`),
     "",
     "Every command takes --json and prints {\"status\",\"command\",\"data\",\"error\"}.",
     "Exit codes: 0 success, 1 operation error, 2 usage error.",
@@ -73,12 +70,6 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return 0;
     }
     return usageError(null, "No command specified");
-  }
-  if ((PLANNED as readonly string[]).includes(name)) {
-    const error = new WhetError("not_implemented", `whet ${name} is not implemented yet`, "See `whet --help` for the commands available in this version.");
-    if (json) print(errorEnvelope(name, error));
-    else io.stderr(`${name}: Error: ${error.message}\n`);
-    return 1;
   }
   const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!load) return usageError(null, `Unknown command '${name}'`);

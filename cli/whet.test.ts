@@ -90,9 +90,9 @@ describe("whet CLI, end to end", () => {
     expect(missing.code).toBe(1);
     expect(missing.json).toMatchObject({ status: "error", command: "health", data: null, error: { type: "model_not_found", hint: expect.any(String) } });
 
-    const planned = await whet("push", "x", "--json");
-    expect(planned.code).toBe(1);
-    expect(planned.json).toMatchObject({ error: { type: "not_implemented" } });
+    const badRepo = await whet("pull", "x", "--json");
+    expect(badRepo.code).toBe(1);
+    expect(badRepo.json).toMatchObject({ error: { type: "invalid_repo_id", hint: expect.stringContaining("org/name") } });
 
     const none = await whet();
     expect(none.code).toBe(2);

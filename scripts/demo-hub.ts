@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { resolve } from "node:path";
 import { z } from "zod";
-import { buildDemoRepos, realDemoRepos } from "../lib/hub-fixture/demo-repos";
+import { buildDemoRepos, DEMO_USER, DEMO_WRITE_TOKEN, realDemoRepos } from "../lib/hub-fixture/demo-repos";
 import { startHubFixture } from "../lib/hub-fixture/start-hub-fixture";
 
 /**
@@ -9,8 +9,10 @@ import { startHubFixture } from "../lib/hub-fixture/start-hub-fixture";
  *   npx tsx scripts/demo-hub.ts [--port N] [--dir D] [--real-models DIR] [--bandwidth BYTES_PER_S] [--verbose]
  * --real-models adds the real models set-up prepared there (SmolLM2, .whet/models);
  * --bandwidth slows every file body to one shared link (downloads to watch and pause).
- * Prints exactly one line, {"url": "..."}, on stdout once it accepts
- * requests; request logs (--verbose) go to stderr. Stops on SIGTERM/SIGINT.
+ * The demo token (printed) may push into the demo-user namespace; what is
+ * pushed lives in a temporary folder and is gone when the hub stops.
+ * Prints exactly one line, {"url": "...", "token": "..."}, on stdout once it
+ * accepts requests; request logs (--verbose) go to stderr. Stops on SIGTERM/SIGINT.
  */
 const argsSchema = z.object({
   port: z.coerce.number().int().min(0).max(65535).default(0),
@@ -30,6 +32,8 @@ async function main(): Promise<void> {
     repos,
     port: args.port,
     ...(args.bandwidth ? { bandwidth: args.bandwidth } : {}),
+    writeTokens: [DEMO_WRITE_TOKEN],
+    user: { name: DEMO_USER },
     log: args.verbose ? (line) => process.stderr.write(`${line}\n`) : undefined,
   });
   const stop = () => {
@@ -40,7 +44,7 @@ async function main(): Promise<void> {
   };
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);
-  process.stdout.write(`${JSON.stringify({ url: hub.url })}\n`);
+  process.stdout.write(`${JSON.stringify({ url: hub.url, token: DEMO_WRITE_TOKEN })}\n`);
 }
 
 main().catch((error: unknown) => {

@@ -82,7 +82,9 @@ if [ "$demo" = 1 ]; then
   read -r line < "$fifo"
   export HF_ENDPOINT
   HF_ENDPOINT=$(node -e 'console.log(JSON.parse(process.argv[1]).url)' "$line")
-  unset HF_TOKEN
+  # The demo hub's own token (not a secret): it lets the app push into the demo-user namespace.
+  export HF_TOKEN
+  HF_TOKEN=$(node -e 'console.log(JSON.parse(process.argv[1]).token)' "$line")
   echo "[start] demo hub at $HF_ENDPOINT"
 fi
 

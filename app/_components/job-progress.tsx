@@ -2,6 +2,7 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
+import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
 import type { AppJob } from "../../server/services";
 import { useTRPC } from "../_trpc/client";
@@ -18,14 +19,32 @@ const STATE_LABEL: Record<AppJob["state"], string> = {
   interrupted: "interrupted",
 };
 
-/** Live state of one job over SSE; resumes after a reload or reconnect. */
-export function JobProgress({ id, onFinished }: { id: string; onFinished?: (job: AppJob) => void }) {
+/** Live state of one job over SSE; resumes after a reload or reconnect. `onFailed` hears of a failure, to show it where it belongs. */
+export function JobProgress({ id, onFinished, onFailed }: { id: string; onFinished?: (job: AppJob) => void; onFailed?: (job: AppJob) => void }) {
   // Each resume or retry is a new run of the same job: a fresh subscription follows it.
   const [generation, setGeneration] = useState(0);
-  return <WatchedJob key={generation} id={id} onRestarted={() => setGeneration((g) => g + 1)} {...(onFinished ? { onFinished } : {})} />;
+  return (
+    <WatchedJob
+      key={generation}
+      id={id}
+      onRestarted={() => setGeneration((g) => g + 1)}
+      {...(onFinished ? { onFinished } : {})}
+      {...(onFailed ? { onFailed } : {})}
+    />
+  );
 }
 
-function WatchedJob({ id, onFinished, onRestarted }: { id: string; onFinished?: (job: AppJob) => void; onRestarted: () => void }) {
+function WatchedJob({
+  id,
+  onFinished,
+  onFailed,
+  onRestarted,
+}: {
+  id: string;
+  onFinished?: (job: AppJob) => void;
+  onFailed?: (job: AppJob) => void;
+  onRestarted: () => void;
+}) {
   const trpc = useTRPC();
   const [job, setJob] = useState<AppJob | null>(null);
   const finished = useRef(false);
@@ -35,9 +54,40 @@ function WatchedJob({ id, onFinished, onRestarted }: { id: string; onFinished?: 
       finished.current = true;
       onFinished?.(job);
     }
-  }, [job, onFinished]);
+    if (job && job.state === "failed" && !finished.current) {
+      finished.current = true;
+      onFailed?.(job);
+    }
+  }, [job, onFinished, onFailed]);
   if (!job) return <p className="text-sm text-stone-500">Connecting to job…</p>;
   return <JobCard job={job} onRestarted={onRestarted} />;
+}
+
+/** Where a finished job's result can be opened: the workspace it wrote, or the cache model it pulled. */
+function resultLink(job: AppJob): { href: string; label: string } | null {
+  if (job.state !== "succeeded" || !job.result) return null;
+  const workspace = (path: string | null | undefined) => {
+    const name = path?.split("/").pop();
+    return name ? { href: `/workspaces/${encodeURIComponent(name)}`, label: `Open ${name}` } : null;
+  };
+  switch (job.kind) {
+    case "pull":
+      return { href: `/workspaces/${encodeURIComponent(job.result.repoId)}`, label: `Open ${job.result.repoId}` };
+    case "clone":
+    case "repair":
+    case "convert-weights":
+      return workspace(job.result.target);
+    case "fix":
+      return workspace(job.result.target);
+    default:
+      return null;
+  }
+}
+
+function duration(job: AppJob): string | null {
+  if (!job.startedAt) return null;
+  const end = job.finishedAt ? Date.parse(job.finishedAt) : Date.now();
+  return formatSeconds((end - Date.parse(job.startedAt)) / 1000);
 }
 
 /** One job: title, state, progress with rate and ETA, its error in words, and the controls its state allows. */
@@ -52,6 +102,8 @@ export function JobCard({ job, onRestarted }: { job: AppJob; onRestarted?: () =>
   const eta = p && job.rate ? (p.total - p.done) / job.rate : null;
   const amount = p ? (p.unit === "bytes" ? `${formatBytes(p.done)} of ${formatBytes(p.total)}` : `${p.done}/${p.total} ${p.unit}`) : "";
   const active = job.state === "running" || job.state === "queued";
+  const link = resultLink(job);
+  const took = duration(job);
   const button = "text-xs font-medium hover:underline disabled:opacity-50";
   return (
     <div className="rounded-md border border-stone-200 bg-white p-4" data-testid="job" data-status={job.state} data-kind={job.kind}>
@@ -62,6 +114,19 @@ export function JobCard({ job, onRestarted }: { job: AppJob; onRestarted?: () =>
           {job.queuePosition ? ` · #${job.queuePosition} in queue` : ""}
         </span>
       </div>
+      <p className="mt-1 text-xs text-stone-500" data-testid="job-meta">
+        {job.startedAt ? `started ${new Date(job.startedAt).toLocaleString()}` : `queued ${new Date(job.createdAt).toLocaleString()}`}
+        {took ? ` · ${job.state === "running" ? "running for" : "took"} ${took}` : ""}
+        {job.owner ? ` · by ${job.owner}` : ""}
+        {link ? (
+          <>
+            {" · "}
+            <Link href={link.href} className="font-medium text-stone-800 hover:underline">
+              {link.label}
+            </Link>
+          </>
+        ) : null}
+      </p>
       {job.state !== "succeeded" && p ? (
         <>
           <div className="mt-3 h-2 overflow-hidden rounded-full bg-stone-100" role="progressbar" aria-valuenow={Math.round(fraction * 100)} aria-valuemin={0} aria-valuemax={100} aria-label={job.title}>

@@ -1,5 +1,5 @@
 import { describeFailure } from "./describe-failure";
-import { selectPaths } from "./glob-match";
+import { selectPaths } from "../fs/glob-match";
 import { hubFetch, statusError, type HubClient } from "./hub-client";
 import { listRepoTree } from "./list-repo-tree";
 import { parseTreeListing, type RepoFile } from "./repo-file";

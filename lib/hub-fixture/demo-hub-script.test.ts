@@ -26,7 +26,7 @@ describe("scripts/demo-hub.ts", () => {
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
 
     const models = (await (await fetch(`${url}/api/models?author=whetstone-demo`)).json()) as { id: string }[];
-    expect(models).toHaveLength(7);
+    expect(models).toHaveLength(8);
 
     child.kill("SIGTERM");
     const result = await child;

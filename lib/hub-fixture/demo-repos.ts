@@ -7,6 +7,14 @@ import { pathExists } from "../fs/path-exists";
 
 export const DEMO_NAMESPACE = "whetstone-demo";
 
+/**
+ * The local hubs' user and its token, which may write (push) into the user's
+ * own namespace. Not a secret: it only ever opens the demo hub and
+ * `npm run hub-fixture`, both on loopback, and is printed when they start.
+ */
+export const DEMO_USER = "demo-user";
+export const DEMO_WRITE_TOKEN = "hf_whetstone_demo_write_token";
+
 interface DemoRepo {
   name: string;
   model: Omit<MakeModelOptions, "dir">;

@@ -1,10 +1,17 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { INVALID_CREDENTIALS, readCaller } from "./access";
+import { INVALID_CREDENTIALS, readCaller, type FixtureUser, type TokenSets } from "./access";
+import type { HubWriter } from "./hub-writer";
 import { sendHubError, sendJson } from "./hub-response";
 import { matchRoute, type Route } from "./match-route";
 import type { RepoStore } from "./repo-store";
-import type { RouteContext } from "./route-context";
+import type { RouteContext, UploadSigner } from "./route-context";
+import { commit } from "./routes/commit";
+import { createBranch } from "./routes/create-branch";
+import { createRepo } from "./routes/create-repo";
+import { lfsBatch } from "./routes/lfs-batch";
+import { lfsUpload } from "./routes/lfs-upload";
+import { preupload } from "./routes/preupload";
 import { listModels } from "./routes/list-models";
 import { modelInfo } from "./routes/model-info";
 import { pathsInfo } from "./routes/paths-info";
@@ -14,9 +21,13 @@ import { whoami } from "./routes/whoami";
 
 export interface HandlerOptions {
   store: RepoStore;
-  tokens: ReadonlySet<string>;
+  tokens: TokenSets;
   pageSize: number;
   throttle: RouteContext["throttle"];
+  writer: HubWriter;
+  user: FixtureUser;
+  uploadSigner: UploadSigner;
+  uploadThrottle: RouteContext["uploadThrottle"];
 }
 
 /** Routes one request to its endpoint; every response carries an `X-Request-Id`, as the Hub's do. */
@@ -40,7 +51,20 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, o
     sendHubError(res, INVALID_CREDENTIALS);
     return;
   }
-  const ctx: RouteContext = { req, res, url, store: options.store, caller, origin, pageSize: options.pageSize, throttle: options.throttle };
+  const ctx: RouteContext = {
+    req,
+    res,
+    url,
+    store: options.store,
+    caller,
+    origin,
+    pageSize: options.pageSize,
+    throttle: options.throttle,
+    writer: options.writer,
+    user: options.user,
+    uploadSigner: options.uploadSigner,
+    uploadThrottle: options.uploadThrottle,
+  };
   switch (route.name) {
     case "listModels":
       return listModels(ctx);
@@ -57,5 +81,21 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, o
       return pathsInfo(ctx, route.repoId, route.revision);
     case "resolve":
       return resolve(ctx, route.repoId, route.revision, route.path, route.raw);
+    case "createRepo":
+      return createRepo(ctx);
+    case "validateYaml":
+      // Python checks a README's metadata before committing it; the fixture accepts any (it has no YAML parser).
+      ctx.req.resume();
+      return sendJson(res, 200, { errors: [], warnings: [] });
+    case "preupload":
+      return preupload(ctx, route.repoId, route.revision);
+    case "lfsBatch":
+      return lfsBatch(ctx, route.repoId);
+    case "lfsUpload":
+      return lfsUpload(ctx, route.repoId, route.oid);
+    case "commit":
+      return commit(ctx, route.repoId, route.revision);
+    case "createBranch":
+      return createBranch(ctx, route.repoId, route.branch);
   }
 }

@@ -47,3 +47,10 @@ export function entryNotFound(path: string, commit: string): HubError {
     headers: { "X-Repo-Commit": commit },
   };
 }
+
+/** A request the fixture refuses, thrown by the write side and answered as the Hub's error. */
+export class HubRequestError extends Error {
+  constructor(readonly hubError: HubError) {
+    super(hubError.message);
+  }
+}

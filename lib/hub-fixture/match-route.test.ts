@@ -33,4 +33,18 @@ describe("matchRoute", () => {
     expect(matchRoute("GET", "/acme/tiny/resolve/main")).toBeNull();
     expect(() => matchRoute("GET", "/acme/tiny/resolve/main/%E0%A4%A")).toThrow(URIError);
   });
+
+  it("finds the write endpoints, for the methods that write only", () => {
+    expect(matchRoute("POST", "/api/repos/create")).toEqual({ name: "createRepo" });
+    expect(matchRoute("POST", "/api/models/acme/tiny/preupload/main")).toEqual({ name: "preupload", repoId: "acme/tiny", revision: "main" });
+    expect(matchRoute("POST", "/api/models/acme/tiny/commit/refs%2Fheads%2Fdev")).toEqual({ name: "commit", repoId: "acme/tiny", revision: "refs/heads/dev" });
+    expect(matchRoute("POST", "/api/models/acme/tiny/branch/dev")).toEqual({ name: "createBranch", repoId: "acme/tiny", branch: "dev" });
+    expect(matchRoute("POST", "/acme/tiny.git/info/lfs/objects/batch")).toEqual({ name: "lfsBatch", repoId: "acme/tiny" });
+    expect(matchRoute("PUT", `/lfs-storage/acme/tiny/${"a".repeat(64)}`)).toEqual({ name: "lfsUpload", repoId: "acme/tiny", oid: "a".repeat(64) });
+    expect(matchRoute("GET", "/api/repos/create")).toBeNull();
+    expect(matchRoute("GET", "/api/models/acme/tiny/commit/main")).toBeNull();
+    expect(matchRoute("GET", "/acme/tiny.git/info/lfs/objects/batch")).toBeNull();
+    // A repo named like the storage prefix still resolves.
+    expect(matchRoute("GET", "/lfs-storage/x/resolve/main/a.json")).toMatchObject({ name: "resolve", repoId: "lfs-storage/x" });
+  });
 });

@@ -6,7 +6,17 @@ export type Route =
   | { name: "modelInfo"; repoId: string; revision: string }
   | { name: "tree"; repoId: string; revision: string; path: string }
   | { name: "pathsInfo"; repoId: string; revision: string }
-  | { name: "resolve"; repoId: string; revision: string; path: string; raw: boolean };
+  | { name: "resolve"; repoId: string; revision: string; path: string; raw: boolean }
+  | { name: "createRepo" }
+  | { name: "validateYaml" }
+  | { name: "preupload"; repoId: string; revision: string }
+  | { name: "commit"; repoId: string; revision: string }
+  | { name: "createBranch"; repoId: string; branch: string }
+  | { name: "lfsBatch"; repoId: string }
+  | { name: "lfsUpload"; repoId: string; oid: string };
+
+/** First path segment of LFS upload URLs. */
+export const LFS_STORAGE = "lfs-storage";
 
 /**
  * Clients disagree on encoding: revisions arrive percent-encoded
@@ -22,6 +32,8 @@ export function matchRoute(method: string, pathname: string): Route | null {
   if (first === "api") {
     if (second === "whoami-v2" && third === undefined) return { name: "whoami" };
     if (second === "agent-harnesses" && third === undefined) return readOnly(method, { name: "agentHarnesses" });
+    if (second === "repos" && third === "create" && fourth === undefined) return method === "POST" ? { name: "createRepo" } : null;
+    if (second === "validate-yaml" && third === undefined) return method === "POST" ? { name: "validateYaml" } : null;
     if (second !== "models") return null;
     if (third === undefined) return method === "GET" || method === "HEAD" ? { name: "listModels" } : null;
     if (fourth === undefined) return null;
@@ -37,7 +49,18 @@ export function matchRoute(method: string, pathname: string): Route | null {
     if (fifth === "paths-info" && rest.length > 0 && method === "POST") {
       return { name: "pathsInfo", repoId, revision: rest.join("/") };
     }
+    if (fifth === "preupload" && rest.length > 0 && method === "POST") return { name: "preupload", repoId, revision: rest.join("/") };
+    if (fifth === "commit" && rest.length > 0 && method === "POST") return { name: "commit", repoId, revision: rest.join("/") };
+    if (fifth === "branch" && rest.length > 0 && method === "POST") return { name: "createBranch", repoId, branch: rest.join("/") };
     return null;
+  }
+
+  // Where the LFS batch answer sends uploads (the Hub's storage bucket); the URL carries its own signature.
+  if (first === LFS_STORAGE && second && third && fourth && fifth === undefined) {
+    return method === "PUT" ? { name: "lfsUpload", repoId: `${second}/${third}`, oid: fourth } : null;
+  }
+  if (first && second?.endsWith(".git") && [third, fourth, fifth, ...rest].join("/") === "info/lfs/objects/batch") {
+    return method === "POST" ? { name: "lfsBatch", repoId: `${first}/${second.slice(0, -".git".length)}` } : null;
   }
 
   if (first && second && (third === "resolve" || third === "raw") && fourth !== undefined) {

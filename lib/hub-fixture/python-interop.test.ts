@@ -13,6 +13,7 @@ const PROJECT_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const PYTHON = process.env.WHET_PYTHON ?? join(PROJECT_ROOT, ".venv", "bin", "python");
 const HUB_CLIENT = join(PROJECT_ROOT, "python", "interop", "hub_client.py");
 const TOKEN = "hf_interoptoken0123456789";
+const WRITE_TOKEN = "hf_interopwritetoken0123456789";
 
 const tempDir = useTempDirs();
 
@@ -56,7 +57,7 @@ async function pythonClient(hub: HubFixture): Promise<PythonClient> {
 
 async function serve(repos: (dir: string) => RepoSpec[]) {
   const dir = await makeRepoFolder(await tempDir(), { seed: 21 });
-  const hub = await startHubFixture({ repos: repos(dir), tokens: [TOKEN] });
+  const hub = await startHubFixture({ repos: repos(dir), tokens: [TOKEN], writeTokens: [WRITE_TOKEN], user: { orgs: ["acme"] } });
   onTestFinished(() => hub.close());
   return { dir, hub, python: await pythonClient(hub) };
 }
@@ -148,5 +149,34 @@ describe("Hub fixture with Python huggingface_hub", () => {
     expect(hidden).toMatchObject({ error: { classes: expect.arrayContaining(["RepositoryNotFoundError"]) } });
     const shown = await python.run(["snapshot-download", "--repo", "acme/tiny-secret", "--revision", "main"], { token: TOKEN });
     expect(await folderSha256(String(shown.path))).toEqual(digests);
+  });
+
+  it("create_repo and upload_folder push a folder that snapshot_download gets back byte for byte", async () => {
+    const { dir, hub, python } = await serve(() => []);
+    const created = await python.run(["create-repo", "--repo", "acme/pushed", "--private"], { token: WRITE_TOKEN });
+    expect(created).toEqual({ url: `${hub.url}/acme/pushed`, repo_id: "acme/pushed" });
+    const again = await python.run(["create-repo", "--repo", "acme/pushed", "--exist-ok"], { token: WRITE_TOKEN });
+    expect(again).toEqual(created);
+
+    const pushed = await python.run(["upload-folder", "--repo", "acme/pushed", "--folder", dir], { token: WRITE_TOKEN });
+    const head = await commitOf(hub, "acme/pushed");
+    expect(pushed.oid).toBe(head);
+    // The weights went through the LFS batch API and a PUT each, the rest inline in the commit.
+    const shards = Object.keys(await folderSha256(dir)).filter((path) => path.endsWith(".safetensors"));
+    expect(hub.requests.filter((r) => r.method === "PUT")).toHaveLength(shards.length);
+
+    const snapshot = await python.run(["snapshot-download", "--repo", "acme/pushed", "--revision", "main"], { token: WRITE_TOKEN });
+    const { ".gitattributes": attributes, ...files } = await folderSha256(String(snapshot.path));
+    expect(files).toEqual(await folderSha256(dir));
+    expect(attributes).toBeDefined();
+
+    // Nothing changed: Python skips every file (preupload gave their oids) and makes no commit.
+    const unchanged = await python.run(["upload-folder", "--repo", "acme/pushed", "--folder", dir], { token: WRITE_TOKEN });
+    expect(unchanged.oid).toBe(head);
+    expect(hub.requests.filter((r) => r.method === "PUT")).toHaveLength(shards.length);
+    expect(hub.requests.filter((r) => r.path.startsWith("/api/models/acme/pushed/commit/"))).toHaveLength(1);
+
+    const denied = await python.run(["upload-folder", "--repo", "acme/pushed", "--folder", dir], { token: TOKEN });
+    expect(denied).toMatchObject({ error: { classes: expect.arrayContaining(["HfHubHTTPError"]) } });
   });
 });

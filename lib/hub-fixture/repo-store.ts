@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { WhetError } from "../errors";
 import { buildCommit, type Commit } from "./build-commit";
-import { readFolderFiles } from "./read-folder-files";
+import { HubRequestError, repoNotFound, revisionNotFound, entryNotFound } from "./hub-response";
+import { readFolderFiles, type RepoFile } from "./read-folder-files";
 import {
   isCommitHash,
   parseRepoSpec,
@@ -34,8 +35,30 @@ export interface StoredRepo {
   createdAt: string;
 }
 
+/** One commit's changes, applied on top of the branch head. */
+export interface CommitChanges {
+  branch: string;
+  /** When given, the commit is refused (412) unless the branch still points at it. */
+  parentCommit?: string;
+  title: string;
+  date: Date;
+  /** Files added or replaced, their bytes already stored. */
+  add: readonly RepoFile[];
+  deleteFiles: readonly string[];
+  deleteFolders: readonly string[];
+}
+
 export interface RepoStore {
   addRepo(spec: RepoSpec): Promise<StoredRepo>;
+  /** A repo made through the API: its first commit on main holds `files`. 409 when the id is taken. */
+  createRepo(input: { id: string; private: boolean; files: readonly RepoFile[]; date: Date; title: string }): Promise<StoredRepo>;
+  /**
+   * Applies one commit atomically: every check (branch, parent, paths to
+   * delete) passes before anything changes, so a refused commit changes nothing.
+   */
+  commit(repoId: string, changes: CommitChanges): Promise<Commit>;
+  /** A new branch at the commit `from` names (a revision). 409 when it exists, unless `overwrite`. */
+  createBranch(repoId: string, branch: string, from: string, overwrite: boolean): Promise<Commit>;
   /** Commits the folder on the revision's branch (advancing it) and returns the new commit. */
   addRevision(repoId: string, revision: RevisionSpec): Promise<Commit>;
   /** Repo ids are matched case-insensitively, as on the Hub. */
@@ -68,23 +91,71 @@ export function createRepoStore(): RepoStore {
           );
         }
         const repo: StoredRepo = {
-          id: spec.id,
-          objectId: createHash("sha1").update(spec.id).digest("hex").slice(0, 24),
-          private: spec.private,
+          ...emptyRepo(spec.id, spec.private),
           gated: spec.gated,
           downloads: spec.downloads,
           likes: spec.likes,
           pipelineTag: spec.pipelineTag,
           tags: spec.tags,
           libraryName: spec.libraryName,
-          commits: new Map(),
-          branches: new Map(),
-          tagRefs: new Map(),
-          createdAt: "",
         };
         for (const revision of spec.revisions) await commitRevision(repo, revision);
         repos.set(spec.id.toLowerCase(), repo);
         return repo;
+      }),
+    createRepo: (input) =>
+      serial(async () => {
+        if (get(input.id)) {
+          throw new HubRequestError({ status: 409, message: "You already created this model repo" });
+        }
+        const repo = emptyRepo(input.id, input.private);
+        advance(repo, DEFAULT_BRANCH, buildCommit({ files: input.files, parent: null, date: input.date, title: input.title }));
+        repos.set(input.id.toLowerCase(), repo);
+        return repo;
+      }),
+    commit: (repoId, changes) =>
+      serial(async () => {
+        const repo = get(repoId);
+        if (!repo) throw new HubRequestError(repoNotFound());
+        const headId = repo.branches.get(changes.branch);
+        const head = headId ? repo.commits.get(headId) : undefined;
+        if (!head) throw new HubRequestError(revisionNotFound(changes.branch));
+        if (changes.parentCommit && changes.parentCommit !== head.id) {
+          throw new HubRequestError({ status: 412, message: "A commit has happened since. Please refresh and try again." });
+        }
+        const files = new Map<string, RepoFile>();
+        for (const entry of head.entries.values()) if (entry.type === "file") files.set(entry.path, entry);
+        for (const path of changes.deleteFiles) {
+          if (!files.delete(path)) throw new HubRequestError(entryNotFound(path, head.id));
+        }
+        for (const folder of changes.deleteFolders) {
+          const below = [...files.keys()].filter((path) => path.startsWith(`${folder}/`));
+          if (below.length === 0) throw new HubRequestError(entryNotFound(folder, head.id));
+          for (const path of below) files.delete(path);
+        }
+        for (const file of changes.add) {
+          const clash = [...files.keys()].find((path) => path.startsWith(`${file.path}/`) || file.path.startsWith(`${path}/`));
+          if (clash) {
+            throw new HubRequestError({ status: 400, message: `${file.path} cannot be both a file and a folder (${clash})` });
+          }
+          files.set(file.path, file);
+        }
+        const sorted = [...files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+        const commit = buildCommit({ files: sorted, parent: head, date: changes.date, title: changes.title });
+        advance(repo, changes.branch, commit);
+        return commit;
+      }),
+    createBranch: (repoId, branch, from, overwrite) =>
+      serial(async () => {
+        const repo = get(repoId);
+        if (!repo) throw new HubRequestError(repoNotFound());
+        if (repo.branches.has(branch) && !overwrite) {
+          throw new HubRequestError({ status: 409, message: `Reference already exists: refs/heads/${branch}` });
+        }
+        const start = resolveRevision(repo, from);
+        if (!start) throw new HubRequestError(revisionNotFound(from));
+        repo.branches.set(branch, start.id);
+        return start;
       }),
     addRevision: (repoId, input) =>
       serial(async () => {
@@ -104,6 +175,28 @@ export function createRepoStore(): RepoStore {
   };
 }
 
+function emptyRepo(id: string, isPrivate: boolean): StoredRepo {
+  return {
+    id,
+    objectId: createHash("sha1").update(id).digest("hex").slice(0, 24),
+    private: isPrivate,
+    gated: false,
+    downloads: 0,
+    likes: 0,
+    tags: [],
+    commits: new Map(),
+    branches: new Map(),
+    tagRefs: new Map(),
+    createdAt: "",
+  };
+}
+
+function advance(repo: StoredRepo, branch: string, commit: Commit): void {
+  repo.commits.set(commit.id, commit);
+  repo.branches.set(branch, commit.id);
+  if (!repo.createdAt) repo.createdAt = commit.date;
+}
+
 async function commitRevision(repo: StoredRepo, revision: ParsedRevisionSpec): Promise<Commit> {
   const files = await readFolderFiles(revision.dir);
   const parentId = repo.branches.get(revision.branch) ?? repo.branches.get(DEFAULT_BRANCH);
@@ -111,10 +204,8 @@ async function commitRevision(repo: StoredRepo, revision: ParsedRevisionSpec): P
   const date = revision.date ? new Date(revision.date) : new Date(FIRST_COMMIT_DATE + repo.commits.size * 3_600_000);
   const title = revision.message ?? (parent ? "Upload folder using huggingface_hub" : "Initial commit");
   const commit = buildCommit({ files, parent, date, title });
-  repo.commits.set(commit.id, commit);
-  repo.branches.set(revision.branch, commit.id);
+  advance(repo, revision.branch, commit);
   for (const tag of revision.tags) repo.tagRefs.set(tag, commit.id);
-  if (!repo.createdAt) repo.createdAt = commit.date;
   return commit;
 }
 
@@ -129,6 +220,16 @@ export function resolveRevision(repo: StoredRepo, revision: string): Commit | un
     repo.branches.get(name.replace(/^refs\/heads\//, "")) ??
     repo.tagRefs.get(name.replace(/^refs\/tags\//, ""));
   return id ? repo.commits.get(id) : undefined;
+}
+
+/** A file with this LFS sha256 anywhere in the repo's history (repos made from folders keep their LFS bytes there). */
+export function findLfsFile(repo: StoredRepo, sha256: string): RepoFile | undefined {
+  for (const commit of repo.commits.values()) {
+    for (const entry of commit.entries.values()) {
+      if (entry.type === "file" && entry.lfs?.oid === sha256) return entry;
+    }
+  }
+  return undefined;
 }
 
 /** The commit the repo's default branch points at, which the repo-level fields describe. */

@@ -1,11 +1,18 @@
 import { createServer, type IncomingHttpHeaders } from "node:http";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { z } from "zod";
 import { WhetError } from "../errors";
 import { sharedBandwidth } from "./bandwidth";
 import { handleRequest } from "./handle-request";
+import { createHubWriter } from "./hub-writer";
+import { openObjectStore } from "./object-store";
 import { createRepoStore } from "./repo-store";
 import type { RepoSpec, RevisionSpec } from "./repo-spec";
+import { FIXTURE_USER } from "./routes/whoami";
+import { createUploadSigner } from "./upload-signer";
 
 const optionsSchema = z.object({
   repos: z.array(z.unknown()).default([]),
@@ -17,6 +24,14 @@ const optionsSchema = z.object({
   pageSize: z.number().int().positive().default(1000),
   /** Bytes per second shared by every file body; unlimited when absent. */
   bandwidth: z.number().int().positive().optional(),
+  /** Tokens that authenticate and may write (create repos, push) where the user may. */
+  writeTokens: z.array(z.string().min(1)).default([]),
+  /** The user every valid token belongs to, and its organisations: the namespaces it may write to. */
+  user: z.object({ name: z.string().min(1).default(FIXTURE_USER), orgs: z.array(z.string().min(1)).default([]) }).default({ name: FIXTURE_USER, orgs: [] }),
+  /** Where pushed bytes and the write journal are kept; replayed at start, so pushes survive a restart. A temporary folder otherwise. */
+  dataDir: z.string().min(1).optional(),
+  /** Bytes per second shared by every LFS upload body; unlimited when absent. */
+  uploadBandwidth: z.number().int().positive().optional(),
 });
 
 /** A demo session can run for hours; the record keeps the latest requests only. */
@@ -30,6 +45,10 @@ export interface HubFixtureOptions {
   tokens?: string[];
   pageSize?: number;
   bandwidth?: number;
+  writeTokens?: string[];
+  user?: { name?: string; orgs?: string[] };
+  dataDir?: string;
+  uploadBandwidth?: number;
   /** Called with one line per request once it is answered. */
   log?: (line: string) => void;
 }
@@ -39,6 +58,8 @@ export interface RecordedRequest {
   /** Path and query, as sent. */
   path: string;
   headers: IncomingHttpHeaders;
+  /** The response's status, once it has been sent. */
+  status?: number;
 }
 
 export interface HubFixture {
@@ -59,20 +80,44 @@ export interface HubFixture {
  * download from it into a normal cache.
  */
 export async function startHubFixture(options: HubFixtureOptions = {}): Promise<HubFixture> {
-  const { repos, port, host, tokens, pageSize, bandwidth } = optionsSchema.parse(options);
+  const { repos, port, host, tokens, pageSize, bandwidth, writeTokens, user, dataDir, uploadBandwidth } = optionsSchema.parse(options);
   const store = createRepoStore();
   for (const spec of repos) await store.addRepo(spec as RepoSpec);
+  const data = dataDir ? resolve(dataDir) : await mkdtemp(join(tmpdir(), "whet-hub-fixture-"));
+  await mkdir(data, { recursive: true });
+  const writer = createHubWriter({
+    store,
+    objects: await openObjectStore(join(data, "objects")),
+    journal: dataDir ? join(data, "journal.jsonl") : null,
+    now: () => new Date(),
+  });
+  await writer.replay();
 
   const requests: RecordedRequest[] = [];
-  const handlerOptions = { store, tokens: new Set(tokens), pageSize, throttle: bandwidth ? sharedBandwidth(bandwidth) : null };
+  // Handlers still running: close() waits for them, so an upload the hub received is stored before it resolves.
+  const active = new Set<Promise<void>>();
+  const handlerOptions = {
+    store,
+    tokens: { tokens: new Set(tokens), writeTokens: new Set(writeTokens) },
+    pageSize,
+    throttle: bandwidth ? sharedBandwidth(bandwidth) : null,
+    writer,
+    user,
+    uploadSigner: createUploadSigner(),
+    uploadThrottle: uploadBandwidth ? sharedBandwidth(uploadBandwidth) : null,
+  };
   const server = createServer((req, res) => {
     const started = performance.now();
-    requests.push({ method: req.method ?? "GET", path: req.url ?? "/", headers: req.headers });
+    const record: RecordedRequest = { method: req.method ?? "GET", path: req.url ?? "/", headers: req.headers };
+    requests.push(record);
     if (requests.length > MAX_RECORDED_REQUESTS) requests.shift();
+    res.on("finish", () => {
+      record.status = res.statusCode;
+    });
     res.on("close", () => {
       options.log?.(`${req.method} ${req.url} ${res.statusCode} ${Math.round(performance.now() - started)}ms`);
     });
-    handleRequest(req, res, handlerOptions).catch((error: unknown) => {
+    const handled = handleRequest(req, res, handlerOptions).catch((error: unknown) => {
       // A client that hangs up mid-download is normal; anything else is a fixture bug worth a 500.
       if (res.headersSent) {
         res.destroy();
@@ -82,6 +127,8 @@ export async function startHubFixture(options: HubFixtureOptions = {}): Promise<
       res.writeHead(500, { "Content-Type": "application/json; charset=utf-8" });
       res.end(JSON.stringify({ error: `Hub fixture error: ${message}` }));
     });
+    active.add(handled);
+    void handled.finally(() => active.delete(handled));
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -98,6 +145,7 @@ export async function startHubFixture(options: HubFixtureOptions = {}): Promise<
     server.listen(port, host, () => resolve());
   });
   const address = server.address() as AddressInfo;
+  let closing: Promise<void> | undefined;
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`;
 
   return {
@@ -107,11 +155,16 @@ export async function startHubFixture(options: HubFixtureOptions = {}): Promise<
       await store.addRepo(spec);
     },
     addRevision: async (repoId, revision) => (await store.addRevision(repoId, revision)).id,
+    // Closing twice (a test that restarts the hub, then its cleanup) is the same close.
     close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        // Clients keep idle connections alive; without this close() would wait for them to time out.
-        server.closeAllConnections();
-      }),
+      (closing ??= (async () => {
+        await new Promise<void>((resolve, reject) => {
+          server.close((error) => (error ? reject(error) : resolve()));
+          // Clients keep idle connections alive; without this close() would wait for them to time out.
+          server.closeAllConnections();
+        });
+        await Promise.allSettled(active);
+        if (!dataDir) await rm(data, { recursive: true, force: true });
+      })()),
   };
 }

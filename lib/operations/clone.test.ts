@@ -175,11 +175,11 @@ describe("health of an unfinished clone", () => {
     const dir = join(await tempDir(), "ws");
     await makeModel({ dir, shards: 2 });
     expect((await checkModel(dir)).healthy).toBe(true);
-    await writeFile(join(dir, SENTINEL_FILE), JSON.stringify({ mlxk_version: "2.0.8", created_at: "x", managed: true, operation: "clone", source_repo: "acme/x", clone_status: "cloning" }));
+    await writeFile(join(dir, SENTINEL_FILE), JSON.stringify({ mlxk_version: "2.0.8", created_at: "2026-01-01T10:00:00.000000Z", managed: true, operation: "clone", source_repo: "acme/x", clone_status: "cloning" }));
     const report = await checkModel(dir);
     expect(report).toMatchObject({ healthy: false, reason: "incomplete clone: re-run the clone", managed: true });
     expect(report.findings.map((f) => f.id)).toEqual(["clone-incomplete"]);
-    await writeFile(join(dir, SENTINEL_FILE), JSON.stringify({ mlxk_version: "2.0.8", created_at: "x", managed: true, operation: "clone", clone_status: "success" }));
+    await writeFile(join(dir, SENTINEL_FILE), JSON.stringify({ mlxk_version: "2.0.8", created_at: "2026-01-01T10:00:00.000000Z", managed: true, operation: "clone", clone_status: "success" }));
     expect((await checkModel(dir)).healthy).toBe(true);
   });
 });

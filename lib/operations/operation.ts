@@ -24,7 +24,7 @@ export interface OperationDeps {
 }
 
 /** The job runtime runs each queue with its own concurrency limit. */
-export type QueueName = "downloads" | "conversions" | "quantizations" | "checks";
+export type QueueName = "downloads" | "conversions" | "quantizations" | "checks" | "uploads";
 
 /**
  * One long operation, defined once: its input schema, a generator that yields

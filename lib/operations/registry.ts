@@ -2,6 +2,7 @@ import { cloneOperation } from "./clone";
 import { convertWeightsOperation } from "./convert-weights";
 import { fixModelOperation } from "./fix-model";
 import { pullOperation } from "./pull";
+import { pushOperation } from "./push";
 import { repairOperation } from "./repair";
 import { verifyLoadOperation } from "./verify-load";
 
@@ -13,6 +14,7 @@ export const OPERATIONS = {
   "convert-weights": convertWeightsOperation,
   "verify-load": verifyLoadOperation,
   fix: fixModelOperation,
+  push: pushOperation,
 };
 
 export type AppOperations = typeof OPERATIONS;

@@ -72,6 +72,18 @@ def model_info(args):
     }
 
 
+def create_repo(args):
+    url = HfApi().create_repo(args.repo, private=args.private, exist_ok=args.exist_ok)
+    return {"url": str(url), "repo_id": url.repo_id}
+
+
+def upload_folder(args):
+    info = HfApi().upload_folder(
+        repo_id=args.repo, folder_path=args.folder, revision=args.revision, commit_message=args.message
+    )
+    return {"oid": info.oid, "commit_url": info.commit_url}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -101,6 +113,19 @@ def main():
     command.add_argument("--repo", required=True)
     command.add_argument("--revision")
     command.set_defaults(run=model_info)
+
+    command = commands.add_parser("create-repo")
+    command.add_argument("--repo", required=True)
+    command.add_argument("--private", action="store_true")
+    command.add_argument("--exist-ok", action="store_true")
+    command.set_defaults(run=create_repo)
+
+    command = commands.add_parser("upload-folder")
+    command.add_argument("--repo", required=True)
+    command.add_argument("--folder", required=True)
+    command.add_argument("--revision")
+    command.add_argument("--message", default="Upload folder")
+    command.set_defaults(run=upload_folder)
 
     args = parser.parse_args()
     try:

@@ -38,6 +38,7 @@ export const PROCEDURES: Record<string, Rule> = {
   "system.doctor": read,
   "system.info": read,
   "hub.search": read,
+  "hub.whoami": read,
   "models.matrix": read,
   "models.list": read,
   "models.get": read,

@@ -16,8 +16,10 @@ describe("ownership, quotas and Hub tokens in team mode", () => {
     const { as, config, people, services } = await team({ quotas: { concurrentJobs: 5, chatPerMinute: 30 } });
     await makeModel({ dir: join(config.workspaceRoot, "tiny"), seed: 3 });
     const job = await as("bob").operations.start({ kind: "verify-load", spec: "tiny" });
-    expect(job).toMatchObject({ owner: people.bob.id, state: "queued" });
-    expect((await as("vic").operations.list()).map((j) => j.id)).toEqual([job.id]);
+    // Stored by account id; shown by name.
+    expect(services.jobs.get(job.id)?.owner).toBe(people.bob.id);
+    expect(job).toMatchObject({ owner: "bob", state: "queued" });
+    expect((await as("vic").operations.list()).map((j) => [j.id, j.owner])).toEqual([[job.id, "bob"]]);
 
     await expect(as("cat").operations.cancel({ id: job.id })).rejects.toMatchObject({ code: "FORBIDDEN", message: expect.stringContaining("was started by another user") });
     await expect(as("cat").operations.pause({ id: job.id })).rejects.toMatchObject({ code: "FORBIDDEN" });

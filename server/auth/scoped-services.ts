@@ -1,4 +1,5 @@
 import type { ActiveReplies } from "../../lib/chat/active-replies";
+import type { UserStore } from "../../lib/auth/user-store";
 import type { ChatStore } from "../../lib/chat/chat-store";
 import { WhetError } from "../../lib/errors";
 import type { Services } from "../services";
@@ -29,8 +30,14 @@ function ownChats(chats: ChatStore, principal: Principal): ChatStore {
   };
 }
 
-/** Jobs record who started them; everyone sees them all, members change only their own, admins any. */
-function ownJobs(jobs: Jobs, principal: Principal, concurrentJobs: number): Jobs {
+/**
+ * Jobs record who started them; everyone sees them all, members change only
+ * their own, admins any. The runtime keeps the account's id; what callers
+ * see names the account (`local` for the person at the machine).
+ */
+function ownJobs(jobs: Jobs, principal: Principal, concurrentJobs: number, users: UserStore): Jobs {
+  const named = <J extends { owner: string | null }>(job: J): J =>
+    job.owner === null || job.owner === "local" ? job : { ...job, owner: users.getById(job.owner)?.name ?? "a removed account" };
   const mayChange = (id: string) => {
     const job = jobs.get(id);
     if (job && principal.role !== "admin" && job.owner !== principal.id) {
@@ -43,11 +50,19 @@ function ownJobs(jobs: Jobs, principal: Principal, concurrentJobs: number): Jobs
       const active = jobs.list({ states: ["queued", "running"] }).filter((j) => j.owner === principal.id).length;
       const refused = jobQuotaError(principal, active, concurrentJobs);
       if (refused) throw refused;
-      return jobs.start(kind, input, { ...options, owner: principal.id });
+      return named(jobs.start(kind, input, { ...options, owner: principal.id }));
     },
-    cancel: (id) => (mayChange(id), jobs.cancel(id)),
-    pause: (id) => (mayChange(id), jobs.pause(id)),
-    resume: (id) => (mayChange(id), jobs.resume(id)),
+    get: (id) => {
+      const job = jobs.get(id);
+      return job ? named(job) : null;
+    },
+    list: (filter) => jobs.list(filter).map(named),
+    async *watch(id, afterSeq, signal) {
+      for await (const job of jobs.watch(id, afterSeq, signal)) yield named(job);
+    },
+    cancel: async (id) => (mayChange(id), named(await jobs.cancel(id))),
+    pause: (id) => (mayChange(id), named(jobs.pause(id))),
+    resume: (id) => (mayChange(id), named(jobs.resume(id))),
   };
 }
 
@@ -82,7 +97,7 @@ function ownReplies(replies: ActiveReplies, principal: Principal): ActiveReplies
 export function scopeServices(services: Services, principal: Principal): Services {
   return {
     ...services,
-    jobs: ownJobs(services.jobs, principal, services.config.access.quotas.concurrentJobs),
+    jobs: ownJobs(services.jobs, principal, services.config.access.quotas.concurrentJobs, services.auth.users),
     chats: ownChats(services.chats, principal),
     replies: ownReplies(services.replies, principal),
   };

@@ -28,7 +28,7 @@ export type JobOf<Ops extends Operations> = {
   [K in keyof Ops & string]: JobView<K, InputOf<Ops[K]>, ProgressOf<Ops[K]>, ResultOf<Ops[K]>>;
 }[keyof Ops & string];
 
-export const DEFAULT_CONCURRENCY: Record<QueueName, number> = { downloads: 2, conversions: 1, quantizations: 1, checks: 2 };
+export const DEFAULT_CONCURRENCY: Record<QueueName, number> = { downloads: 2, conversions: 1, quantizations: 1, checks: 2, uploads: 1 };
 const TERMINAL: readonly JobState[] = ["succeeded", "failed", "cancelled"];
 const DAY_MS = 86_400_000;
 

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { hubAccessFrom } from "../../lib/hub/hub-access";
 import { searchModels } from "../../lib/hub/search-models";
-import { viewerProcedure, router } from "../trpc/init";
+import { whoAmIOnHub } from "../../lib/hub/who-am-i";
+import { router, viewerProcedure } from "../trpc/init";
 
 export const hubRouter = router({
   search: viewerProcedure
@@ -14,4 +15,6 @@ export const hubRouter = router({
         limit: input.limit,
       }),
     ),
+  /** The configured token's user and organisations (the Push dialog's owner picker); null without a token. The token stays here. */
+  whoami: viewerProcedure.query(({ ctx }) => whoAmIOnHub(hubAccessFrom(ctx.config))),
 });

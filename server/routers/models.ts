@@ -3,7 +3,8 @@ import { defectMatrix } from "../../lib/health/defect-matrix";
 import { describeModel } from "../../lib/models/describe-model";
 import { listModels } from "../../lib/models/list-models";
 import { resolveModel } from "../../lib/models/resolve-model";
-import { viewerProcedure, router } from "../trpc/init";
+import { readPublished } from "../../lib/push/read-published";
+import { router, viewerProcedure } from "../trpc/init";
 
 const spec = z.string().min(1).max(500);
 
@@ -30,6 +31,7 @@ export const modelsRouter = router({
   get: viewerProcedure.input(z.object({ spec })).query(async ({ ctx, input }) => {
     const resolved = await resolveModel(input.spec, { hubCache: ctx.config.hubCache, workspaceRoot: ctx.config.workspaceRoot });
     const { model, report, config, path, kind } = await describeModel(resolved);
-    return { model, report, config, path, kind, name: resolved.name };
+    const published = kind === "workspace" ? await readPublished(path) : null;
+    return { model, report, config, path, kind, name: resolved.name, published };
   }),
 });

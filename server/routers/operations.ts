@@ -4,7 +4,9 @@ import type { WeightMode } from "../../lib/convert/weight-plan";
 import { WhetError } from "../../lib/errors";
 import { parseRepoSpec } from "../../lib/hub/repo-spec";
 import { cleanPartials } from "../../lib/operations/pull";
+import { stat } from "node:fs/promises";
 import { REPAIR_MODES } from "../../lib/operations/repair";
+import { branchSchema, repoIdSchema } from "../../lib/push/push-input";
 import { resolveModel } from "../../lib/models/resolve-model";
 import { wizardSource } from "../../lib/repair/wizard-source";
 import { WORKSPACE_NAME, workspaceTarget } from "../../lib/workspace/workspace-target";
@@ -49,6 +51,17 @@ const startInput = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("verify-load"), spec: modelSpec }),
   /** The repair wizard: `copyName` is the workspace a cache model is copied into first. */
   z.object({ kind: z.literal("fix"), spec: modelSpec, name: workspaceName, copyName: workspaceName.optional() }),
+  z.object({
+    kind: z.literal("push"),
+    workspace: workspaceName,
+    repo: repoIdSchema,
+    branch: branchSchema.optional(),
+    message: z.string().trim().min(1).max(1000).optional(),
+    visibility: z.enum(["private", "public"]).default("private"),
+    create: z.boolean().default(true),
+    dryRun: z.boolean().default(false),
+    force: z.boolean().default(false),
+  }),
 ]);
 
 const roots = (ctx: Context) => ({ hubCache: ctx.config.hubCache, workspaceRoot: ctx.config.workspaceRoot });
@@ -89,6 +102,23 @@ async function start(ctx: Context, input: z.infer<typeof startInput>): Promise<A
     case "verify-load": {
       const model = await resolveModel(input.spec, roots(ctx));
       return jobs.start("verify-load", { path: model.path, name: model.name });
+    }
+    case "push": {
+      // A workspace by name, inside the workspace root: the browser never names a folder.
+      const workspace = workspaceTarget(input.workspace, ctx.config.workspaceRoot);
+      if (!(await stat(workspace).catch(() => null))?.isDirectory()) {
+        throw new WhetError("workspace_not_found", `No workspace named ${input.workspace}`, "Pick a workspace from the Workspaces page.");
+      }
+      return jobs.start("push", {
+        workspace,
+        repo: input.repo,
+        ...(input.branch ? { branch: input.branch } : {}),
+        ...(input.message ? { message: input.message } : {}),
+        public: input.visibility === "public",
+        create: input.create,
+        dryRun: input.dryRun,
+        force: input.force,
+      });
     }
   }
 }

@@ -70,7 +70,7 @@ export function FindingPanel({ model, kind, finding, onClose }: { model: string;
             <Link href={`/workspaces/${encodeURIComponent(repaired ?? "")}`} className="font-medium hover:underline">
               {repaired}
             </Link>
-            <HealthBadge healthy={result.data.report.healthy} />
+            <HealthBadge healthy={result.data.report.healthy} findings={result.data.report.findings} />
           </div>
           <p className="text-sm">{result.data.report.reason}</p>
           <FindingsList findings={result.data.report.findings} />

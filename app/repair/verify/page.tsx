@@ -25,7 +25,7 @@ function Verify() {
         <>
           <div className="flex items-center gap-3">
             <span className="font-medium">{workspace}</span>
-            <HealthBadge healthy={result.after.healthy} />
+            <HealthBadge healthy={result.after.healthy} findings={result.after.findings} />
           </div>
           <div className="grid gap-4 sm:grid-cols-2" data-testid="before-after">
             <section>

@@ -12,6 +12,7 @@ import { formatBytes } from "../../_components/format";
 import { HealthBadge } from "../../_components/health-badge";
 import { JobProgress } from "../../_components/job-progress";
 import { useTRPC } from "../../_trpc/client";
+import { PushDialog } from "./_components/push-dialog";
 import { QuantizePanel } from "./_components/quantize-panel";
 
 type RepairModeName = "repair-index" | "repair-weights" | "repair-config" | "add-preprocessor-config" | "repair-all";
@@ -58,7 +59,7 @@ function Workspace() {
 
   if (model.error) return <ErrorBox error={model.error} />;
   if (!model.data) return <p className="text-sm text-stone-500">Checking {name}…</p>;
-  const { report, model: m, path } = model.data;
+  const { report, model: m, path, kind, published } = model.data;
   const sentinelOrigin = m.origin;
 
   return (
@@ -69,7 +70,7 @@ function Workspace() {
         </p>
         <div className="mt-1 flex flex-wrap items-center gap-3">
           <h1 className="text-2xl font-semibold tracking-tight" data-testid="workspace-name">{name}</h1>
-          <HealthBadge healthy={report.healthy} />
+          <HealthBadge healthy={report.healthy} findings={report.findings} />
           <span className="text-xs text-stone-500">{report.managed ? "managed workspace" : "unmanaged folder"}</span>
         </div>
         <p className="mt-1 break-all text-xs text-stone-500">
@@ -125,6 +126,8 @@ function Workspace() {
 
       <QuantizePanel spec={name} />
 
+      {kind === "workspace" ? <PushDialog workspace={name} published={published} /> : null}
+
       <section className="space-y-3">
         <h2 className="text-lg font-semibold">Run check</h2>
         <p className="text-sm text-stone-600">Load the model with mlx-lm and generate a few tokens to prove it runs.</p>
@@ -146,7 +149,9 @@ function Workspace() {
             <p>
               Loaded in {loaded.loadSeconds.toFixed(2)} s; generated {loaded.tokens.length} tokens in {loaded.generateSeconds.toFixed(2)} s.
             </p>
-            <p className="mt-1 font-mono text-xs text-stone-700">tokens: {loaded.tokens.join(" ")}</p>
+            <blockquote className="mt-2 whitespace-pre-wrap border-l-2 border-emerald-400 pl-3" data-testid="load-text">
+              {loaded.text.trim() || "(only whitespace)"}
+            </blockquote>
           </div>
         ) : null}
       </section>
