@@ -1,4 +1,5 @@
 import { defineConfig } from "@playwright/test";
+import { CHROMIUM_ARGS, TEAM_ADMIN, TEAM_NAME, TEAM_PORT, TEAM_STATE } from "./e2e/team-server";
 
 /**
  * End-to-end tests in Debian's Chromium against the production build (`next
@@ -24,7 +25,7 @@ export default defineConfig({
     viewport: { width: 1280, height: 900 },
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+      args: CHROMIUM_ARGS,
     },
   },
   webServer: [
@@ -51,6 +52,30 @@ export default defineConfig({
         HF_HOME: `${process.cwd()}/${STATE}/hf`,
         // The demo hub's write token (lib/hub-fixture/demo-repos.ts DEMO_WRITE_TOKEN): pushes go to demo-user/*.
         HF_TOKEN: "hf_whetstone_demo_write_token",
+        HF_HUB_CACHE: "",
+      },
+    },
+    {
+      // Team mode (e2e/team.spec.ts) on 127.0.0.2, known as whetstone.local, with its admin made by the CLI before the start.
+      command: [
+        `rm -rf ${TEAM_STATE} && mkdir -p ${TEAM_STATE}`,
+        `printf '%s\\n' '${TEAM_ADMIN.password}' | npx whet users add ${TEAM_ADMIN.name} --role admin --password-stdin`,
+        "npx tsx scripts/serve-team.ts",
+      ].join(" && "),
+      url: `http://127.0.0.2:${TEAM_PORT}/api/auth/status`,
+      reuseExistingServer: false,
+      timeout: 180_000,
+      stdout: "ignore",
+      stderr: "pipe",
+      env: {
+        WHET_MODE: "team",
+        WHET_HOST: "127.0.0.2",
+        WHET_PORT: String(TEAM_PORT),
+        WHET_LAN_NAME: TEAM_NAME,
+        HF_ENDPOINT: `http://127.0.0.1:${HUB_PORT}`,
+        WHET_HOME: `${process.cwd()}/${TEAM_STATE}/home`,
+        HF_HOME: `${process.cwd()}/${TEAM_STATE}/hf`,
+        HF_TOKEN: "",
         HF_HUB_CACHE: "",
       },
     },

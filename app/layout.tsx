@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { AccountNav } from "./_components/account-nav";
 import { NavLinks } from "./_components/nav-links";
 import { Providers } from "./_trpc/client";
 import "./globals.css";
@@ -22,6 +23,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
                 ◆ Whetstone
               </Link>
               <NavLinks />
+              <AccountNav />
             </nav>
           </header>
           <main className="mx-auto max-w-5xl px-4 py-8 sm:px-6">{children}</main>

@@ -13,6 +13,8 @@ export interface CommandContext {
   note?: (text: string) => void;
   /** Reads one line from the terminal; null at end of input. Absent when there is no stdin to read. */
   readLine?: (prompt: string) => Promise<string | null>;
+  /** One line of standard input, without a prompt, under --json too (`--password-stdin`). */
+  readInput?: () => Promise<string | null>;
   /** Calls `handler` on Ctrl-C (and SIGTERM) instead of exiting; returns a function that removes it. */
   onInterrupt?: (handler: () => void) => () => void;
   /** A person is at a terminal (stdin and stderr are TTYs) and can answer a question. */

@@ -19,6 +19,9 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   push: async () => (await import("./commands/push")).pushCommand,
   run: async () => (await import("./commands/run")).runCommand,
   serve: async () => (await import("./commands/serve")).serveCommand,
+  users: async () => (await import("./commands/users")).usersCommand,
+  tokens: async () => (await import("./commands/tokens")).tokensCommand,
+  audit: async () => (await import("./commands/audit")).auditCommand,
 };
 
 async function help(): Promise<string> {
@@ -93,11 +96,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     const config = getConfig();
     const live = json ? { write: io.stdout } : { write: io.stdout, note: io.stderr, ...(io.readLine ? { readLine: io.readLine } : {}) };
+    const readLine = io.readLine;
+    const input = readLine ? { readInput: () => readLine("") } : {};
     const outcome = await command.run(parsed.positionals, parsed.values as Record<string, string | boolean | undefined>, {
       config,
       json,
       progress,
       ...live,
+      ...input,
       ...(io.onInterrupt ? { onInterrupt: io.onInterrupt } : {}),
       terminal: !json && io.terminal === true,
     });

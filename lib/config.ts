@@ -1,7 +1,28 @@
 import { homedir, platform } from "node:os";
 import { join, resolve } from "node:path";
 import { z } from "zod";
+import { allowedHosts, isLoopback } from "./auth/allowed-hosts";
 import { WhetError } from "./errors";
+
+/**
+ * Who may reach the app. Local mode (the default): loopback only, the person
+ * at the machine is an implicit admin. Team mode (`npm start -- --lan`,
+ * `whet serve --lan`): every request needs an account.
+ */
+export interface AccessConfig {
+  mode: "local" | "team";
+  /** The address the app binds (`npm start`); `whet serve` takes its own flags. */
+  host: string;
+  port: number;
+  /** The name teammates' browsers use, such as whetstone.local. */
+  name: string | null;
+  /** Certificate and key files; `selfSigned` ones are generated at start when missing. */
+  tls: { cert: string; key: string; selfSigned: boolean } | null;
+  /** `Host` values accepted besides loopback names: the name and the bound addresses. */
+  allowedHosts: string[];
+  sessionIdleMinutes: number;
+  quotas: { concurrentJobs: number; chatPerMinute: number };
+}
 
 /**
  * Everything Whetstone reads from the environment, validated once. Nothing else
@@ -22,6 +43,7 @@ export interface WhetConfig {
   /** The project's Python (mlx, mlx-lm, huggingface_hub). */
   python: string;
   projectRoot: string;
+  access: AccessConfig;
 }
 
 const envSchema = z.object({
@@ -37,6 +59,20 @@ const envSchema = z.object({
   WHET_PYTHON: z.string().optional(),
   WHET_PROJECT_ROOT: z.string().optional(),
   HOME: z.string().optional(),
+  WHET_MODE: z.enum(["local", "team"], { message: "WHET_MODE must be local or team" }).optional(),
+  WHET_HOST: z.string().max(255).optional(),
+  WHET_PORT: z.coerce.number({ message: "WHET_PORT must be a port number" }).int().min(1, "WHET_PORT must be a port number from 1 to 65535").max(65535, "WHET_PORT must be a port number from 1 to 65535").optional(),
+  WHET_LAN_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9]([A-Za-z0-9-]{0,62}\.?)*[A-Za-z0-9]$/, "WHET_LAN_NAME must be a host name such as whetstone.local")
+    .max(253)
+    .optional(),
+  WHET_TLS: z.enum(["0", "1"], { message: "WHET_TLS must be 1 (HTTPS) or 0" }).optional(),
+  WHET_TLS_CERT: z.string().optional(),
+  WHET_TLS_KEY: z.string().optional(),
+  WHET_SESSION_IDLE_MINUTES: z.coerce.number({ message: "WHET_SESSION_IDLE_MINUTES must be a number of minutes" }).int().min(5, "WHET_SESSION_IDLE_MINUTES must be at least 5").max(43_200, "WHET_SESSION_IDLE_MINUTES must be at most 43200 (30 days)").optional(),
+  WHET_QUOTA_JOBS: z.coerce.number({ message: "WHET_QUOTA_JOBS must be a whole number" }).int().min(1, "WHET_QUOTA_JOBS must be at least 1").max(1000).optional(),
+  WHET_QUOTA_CHAT_PER_MINUTE: z.coerce.number({ message: "WHET_QUOTA_CHAT_PER_MINUTE must be a whole number" }).int().min(1, "WHET_QUOTA_CHAT_PER_MINUTE must be at least 1").max(100_000).optional(),
 });
 
 type Env = Record<string, string | undefined>;
@@ -86,6 +122,27 @@ export function loadConfig(env: Env = process.env): WhetConfig {
   const dataDir = e.WHET_HOME ? expand(e.WHET_HOME) : defaultData;
   const projectRoot = e.WHET_PROJECT_ROOT ? resolve(e.WHET_PROJECT_ROOT) : process.cwd();
 
+  const mode = e.WHET_MODE ?? "local";
+  const host = e.WHET_HOST ?? (mode === "team" ? "0.0.0.0" : "127.0.0.1");
+  if (mode === "local" && !isLoopback(host)) {
+    throw new WhetError(
+      "invalid_environment",
+      `WHET_HOST: ${host} is not a loopback address, and local mode has no sign-in: anyone who can reach it would control this machine's models`,
+      "Start in team mode (`npm start -- --lan --host ADDR`), which requires accounts, or leave WHET_HOST unset.",
+    );
+  }
+  if (Boolean(e.WHET_TLS_CERT) !== Boolean(e.WHET_TLS_KEY)) {
+    throw new WhetError("invalid_environment", "WHET_TLS_CERT and WHET_TLS_KEY go together: one is set without the other", "Give both the certificate and its key (--cert F --key F), or neither for a self-signed certificate.");
+  }
+  const tls =
+    e.WHET_TLS_CERT && e.WHET_TLS_KEY
+      ? { cert: expand(e.WHET_TLS_CERT), key: expand(e.WHET_TLS_KEY), selfSigned: false }
+      : e.WHET_TLS === "1"
+        ? { cert: join(dataDir, "tls", "cert.pem"), key: join(dataDir, "tls", "key.pem"), selfSigned: true }
+        : null;
+  const port = e.WHET_PORT ?? 3100;
+  const name = e.WHET_LAN_NAME?.toLowerCase() ?? null;
+
   return {
     hubCache,
     hfHome,
@@ -95,6 +152,16 @@ export function loadConfig(env: Env = process.env): WhetConfig {
     dataDir,
     python: e.WHET_PYTHON ? expand(e.WHET_PYTHON) : join(projectRoot, ".venv", "bin", "python"),
     projectRoot,
+    access: {
+      mode,
+      host,
+      port,
+      name,
+      tls,
+      allowedHosts: mode === "team" ? allowedHosts({ host, port, name, tls: tls !== null }) : [],
+      sessionIdleMinutes: e.WHET_SESSION_IDLE_MINUTES ?? 480,
+      quotas: { concurrentJobs: e.WHET_QUOTA_JOBS ?? 4, chatPerMinute: e.WHET_QUOTA_CHAT_PER_MINUTE ?? 30 },
+    },
   };
 }
 

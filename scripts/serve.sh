@@ -3,7 +3,7 @@
 # it uses) until SIGTERM/SIGINT or until the app ends, then stops everything
 # it started: the app first (its own shutdown stops the model runners), then
 # the hub; what is still there after a grace period is killed.
-#   bash scripts/serve.sh [--demo] [--port N]     (npm start runs it after set-up and build)
+#   bash scripts/serve.sh [--demo] [--lan] [--port N]     (npm start runs it after set-up and build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # npm start puts node_modules/.bin first; run on its own, the script still finds next and tsx.
@@ -11,12 +11,14 @@ PATH="$PATH:$PWD/node_modules/.bin"
 
 port="${WHET_PORT:-3100}"
 demo=0
+lan=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --demo) demo=1 ;;
+    --lan) lan=1 ;;
     --port) port="$2"; shift ;;
     --port=*) port="${1#--port=}" ;;
-    *) echo "usage: bash scripts/serve.sh [--demo] [--port N]" >&2; exit 2 ;;
+    *) echo "usage: bash scripts/serve.sh [--demo] [--lan] [--port N]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -65,8 +67,14 @@ if [ "$demo" = 1 ]; then
   echo "[start] demo hub at $HF_ENDPOINT"
 fi
 
-echo "[start] Whetstone is running at http://127.0.0.1:$port"
-next start -H 127.0.0.1 -p "$port" &
+if [ "$lan" = 1 ]; then
+  # Team mode: the team front (accounts, TLS) in front of Next; WHET_MODE and friends come from start.sh.
+  tsx scripts/serve-team.ts &
+else
+  host="${WHET_HOST:-127.0.0.1}"
+  echo "[start] Whetstone is running at http://$host:$port"
+  next start -H "$host" -p "$port" &
+fi
 app_pid=$!
 # Returns when the app ends, or at once when a trapped signal arrives.
 wait "$app_pid"

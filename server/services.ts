@@ -5,6 +5,8 @@ import { OPERATIONS, type AppOperations } from "../lib/operations/registry";
 import type { QueueName } from "../lib/operations/operation";
 import { createRunnerPool, type RunnerPool } from "../lib/runner/runner-pool";
 import { openAppDatabase, type AppDatabase } from "../lib/store/app-database";
+import { createAuthServices, type AuthServices } from "./auth/auth-services";
+import { configForUser } from "./auth/hub-config";
 import { createJobRuntime, type JobOf, type JobRuntime } from "./jobs/job-runtime";
 
 export type AppJob = JobOf<AppOperations>;
@@ -17,13 +19,19 @@ export interface Services {
   runners: RunnerPool;
   chats: ChatStore;
   replies: ActiveReplies;
+  /** Accounts, sessions, tokens, the audit log, sign-in throttling and quotas. */
+  auth: AuthServices;
   /** Stops jobs (resumable ones continue at the next start), runners and the database. */
   close(): Promise<void>;
 }
 
-export function createServices(config: WhetConfig, options: { concurrency?: Partial<Record<QueueName, number>>; fetch?: typeof fetch } = {}): Services {
+export function createServices(
+  config: WhetConfig,
+  options: { concurrency?: Partial<Record<QueueName, number>>; fetch?: typeof fetch; now?: () => number } = {},
+): Services {
   const db = openAppDatabase(config.dataDir);
-  const jobs = createJobRuntime({ db, config, operations: OPERATIONS, ...options });
+  const auth = createAuthServices(db, config, options.now);
+  const jobs = createJobRuntime({ db, config, operations: OPERATIONS, configFor: (owner) => configForUser(config, auth, owner), ...options });
   const runners = createRunnerPool({ config });
   return {
     config,
@@ -32,6 +40,7 @@ export function createServices(config: WhetConfig, options: { concurrency?: Part
     runners,
     chats: openChatStore(db, config.dataDir),
     replies: createActiveReplies(),
+    auth,
     async close() {
       await Promise.all([jobs.close(), runners.stopAll()]);
       db.close();

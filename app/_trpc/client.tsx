@@ -1,6 +1,6 @@
 "use client";
 
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { createTRPCClient, httpBatchStreamLink, httpSubscriptionLink, splitLink } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { useState, type ReactNode } from "react";
@@ -9,8 +9,29 @@ import type { AppRouter } from "../../server/routers/_app";
 
 export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
 
+let checkingSession = false;
+
+/** A failed request may mean the session ended (idle, signed out elsewhere, password changed): then the sign-in page, and back. */
+async function signInIfSignedOut() {
+  if (checkingSession || ["/sign-in", "/setup"].includes(window.location.pathname)) return;
+  checkingSession = true;
+  try {
+    const status = (await (await fetch("/api/auth/status")).json()) as { mode: string; user: unknown };
+    if (status.mode === "team" && !status.user) {
+      window.location.assign(`/sign-in?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+    }
+  } finally {
+    checkingSession = false;
+  }
+}
+
 function makeQueryClient() {
-  return new QueryClient({ defaultOptions: { queries: { staleTime: 5_000, retry: false } } });
+  const onError = () => void signInIfSignedOut();
+  return new QueryClient({
+    queryCache: new QueryCache({ onError }),
+    mutationCache: new MutationCache({ onError }),
+    defaultOptions: { queries: { staleTime: 5_000, retry: false } },
+  });
 }
 
 export function Providers({ children }: { children: ReactNode }) {

@@ -8,6 +8,8 @@ import { generationParamsSchema, type GenerationParams } from "../runner/generat
 
 export interface Conversation {
   id: string;
+  /** Who it belongs to (a user id, or `local` for the person at the machine); conversations are private to it. */
+  owner: string;
   /** The model spec the conversation runs on (workspace name or org/name[@rev]). */
   model: string;
   title: string;
@@ -38,9 +40,11 @@ export interface StoredMessage {
 }
 
 export interface ChatStore {
-  listConversations(filter?: { model?: string }): Conversation[];
+  listConversations(filter?: { model?: string; owner?: string }): Conversation[];
   getConversation(id: string): { conversation: Conversation; messages: StoredMessage[] };
-  createConversation(input: { model: string; system?: string; settings?: Partial<GenerationParams>; title?: string }): Conversation;
+  /** The owner, or null when there is no such conversation. */
+  ownerOf(id: string): string | null;
+  createConversation(input: { model: string; system?: string; settings?: Partial<GenerationParams>; title?: string; owner?: string }): Conversation;
   updateConversation(id: string, changes: { system?: string; settings?: GenerationParams; title?: string }): Conversation;
   deleteConversation(id: string): void;
   addMessage(input: { conversationId: string; role: StoredMessage["role"]; content: string; stats?: ReplyStats | null }): StoredMessage;
@@ -56,7 +60,8 @@ CREATE TABLE IF NOT EXISTS conversations (
   system TEXT NOT NULL DEFAULT '',
   settings TEXT NOT NULL,
   created_at TEXT NOT NULL,
-  updated_at TEXT NOT NULL
+  updated_at TEXT NOT NULL,
+  owner TEXT NOT NULL DEFAULT 'local'
 );
 CREATE INDEX IF NOT EXISTS conversations_by_model ON conversations (model, updated_at);
 CREATE TABLE IF NOT EXISTS messages (
@@ -79,6 +84,7 @@ interface ConversationRow {
   settings: string;
   created_at: string;
   updated_at: string;
+  owner: string;
 }
 
 interface MessageRow {
@@ -97,7 +103,7 @@ function parseSettings(text: string): GenerationParams {
 }
 
 function toConversation(row: ConversationRow): Conversation {
-  return { id: row.id, model: row.model, title: row.title, system: row.system, settings: parseSettings(row.settings), createdAt: row.created_at, updatedAt: row.updated_at };
+  return { id: row.id, owner: row.owner, model: row.model, title: row.title, system: row.system, settings: parseSettings(row.settings), createdAt: row.created_at, updatedAt: row.updated_at };
 }
 
 function toMessage(row: MessageRow): StoredMessage {
@@ -111,16 +117,24 @@ function importOldChats(db: AppDatabase, dataDir: string): void {
   if (!existsSync(old)) return;
   db.prepare("ATTACH DATABASE ? AS old").run(old);
   db.transaction(() => {
-    db.exec("INSERT OR IGNORE INTO conversations SELECT * FROM old.conversations");
+    db.exec("INSERT OR IGNORE INTO conversations (id, model, title, system, settings, created_at, updated_at) SELECT id, model, title, system, settings, created_at, updated_at FROM old.conversations");
     db.exec("INSERT OR IGNORE INTO messages SELECT * FROM old.messages");
   })();
   db.exec("DETACH DATABASE old");
   renameSync(old, `${old}.imported`);
 }
 
+/** Conversations from before accounts existed belong to the person at the machine. */
+function addOwnerColumn(db: AppDatabase): void {
+  const columns = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('conversations')").all();
+  if (!columns.some((c) => c.name === "owner")) db.exec("ALTER TABLE conversations ADD COLUMN owner TEXT NOT NULL DEFAULT 'local'");
+  db.exec("CREATE INDEX IF NOT EXISTS conversations_by_owner ON conversations (owner, model, updated_at)");
+}
+
 /** Conversations and their messages, in the app database. */
 export function openChatStore(db: AppDatabase, dataDir: string): ChatStore {
   db.exec(SCHEMA);
+  addOwnerColumn(db);
   importOldChats(db, dataDir);
 
   const now = () => new Date().toISOString();
@@ -135,10 +149,16 @@ export function openChatStore(db: AppDatabase, dataDir: string): ChatStore {
 
   return {
     listConversations(filter = {}) {
-      const rows = filter.model
-        ? db.prepare<[string], ConversationRow>("SELECT * FROM conversations WHERE model = ? ORDER BY updated_at DESC").all(filter.model)
-        : db.prepare<[], ConversationRow>("SELECT * FROM conversations ORDER BY model, updated_at DESC").all();
+      const where = [...(filter.model !== undefined ? ["model = @model"] : []), ...(filter.owner !== undefined ? ["owner = @owner"] : [])];
+      const rows = db
+        .prepare<[{ model?: string; owner?: string }], ConversationRow>(
+          `SELECT * FROM conversations ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY ${filter.model !== undefined ? "" : "model, "}updated_at DESC`,
+        )
+        .all({ ...(filter.model !== undefined ? { model: filter.model } : {}), ...(filter.owner !== undefined ? { owner: filter.owner } : {}) });
       return rows.map(toConversation);
+    },
+    ownerOf(id) {
+      return db.prepare<[string], { owner: string }>("SELECT owner FROM conversations WHERE id = ?").get(id)?.owner ?? null;
     },
     getConversation(id) {
       const messages = db.prepare<[string], MessageRow>("SELECT * FROM messages WHERE conversation_id = ? ORDER BY seq").all(id);
@@ -148,7 +168,7 @@ export function openChatStore(db: AppDatabase, dataDir: string): ChatStore {
       const id = randomUUID();
       const at = now();
       const settings = generationParamsSchema.parse(input.settings ?? {});
-      db.prepare("INSERT INTO conversations (id, model, title, system, settings, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)").run(
+      db.prepare("INSERT INTO conversations (id, model, title, system, settings, created_at, updated_at, owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?)").run(
         id,
         input.model,
         input.title ?? "New chat",
@@ -156,6 +176,7 @@ export function openChatStore(db: AppDatabase, dataDir: string): ChatStore {
         JSON.stringify(settings),
         at,
         at,
+        input.owner ?? "local",
       );
       return conversation(id);
     },

@@ -41,6 +41,8 @@ export interface JobRuntimeOptions<Ops extends Operations> {
   concurrency?: Partial<Record<QueueName, number>>;
   /** Finished jobs older than this are forgotten (default 30 days). */
   retentionDays?: number;
+  /** The configuration a job runs with, by its owner (each user's own Hub token in team mode); `config` when absent. */
+  configFor?: (owner: string | null) => WhetConfig;
 }
 
 export interface JobRuntime<Ops extends Operations> {
@@ -161,7 +163,7 @@ export function createJobRuntime<Ops extends Operations>(options: JobRuntimeOpti
     const run: Run = { controller, finished: Promise.resolve(), startedAt: now(), firstDone: null, lastPublished: 0, lastSaved: 0 };
     runs.set(job.id, run);
     setState(job, "running", { runs: job.runs + 1, startedAt: job.startedAt ?? stamp(), finishedAt: null, error: null });
-    const deps: OperationDeps = { config, fetch: fetchImpl, signal: controller.signal, now };
+    const deps: OperationDeps = { config: options.configFor?.(job.owner) ?? config, fetch: fetchImpl, signal: controller.signal, now };
     try {
       const steps = op.run(op.input.parse(job.input), deps);
       for (;;) {

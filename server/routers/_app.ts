@@ -1,4 +1,6 @@
 import { router } from "../trpc/init";
+import { accountRouter } from "./account";
+import { adminRouter } from "./admin";
 import { chatRouter } from "./chat";
 import { convertRouter } from "./convert";
 import { hubRouter } from "./hub";
@@ -15,6 +17,8 @@ export const appRouter = router({
   repair: repairRouter,
   chat: chatRouter,
   convert: convertRouter,
+  account: accountRouter,
+  admin: adminRouter,
 });
 
 export type AppRouter = typeof appRouter;

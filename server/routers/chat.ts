@@ -4,7 +4,7 @@ import { generateReply } from "../../lib/chat/generate-reply";
 import { isModelName } from "../../lib/models/model-name";
 import { listRunnableModels } from "../../lib/openai/list-runnable-models";
 import { generationParamsSchema } from "../../lib/runner/generation-params";
-import { publicProcedure, router } from "../trpc/init";
+import { viewerProcedure, router } from "../trpc/init";
 
 /** The browser names models (workspace or org/name[@rev]), never filesystem paths. */
 const modelName = z.string().min(1).max(300).refine(isModelName, "Name a model (a workspace or org/name[@rev]), not a path");
@@ -12,17 +12,17 @@ const id = z.string().uuid();
 
 export const chatRouter = router({
   /** Models that would load (a health check of every model: fetch it when the list may have changed, not on a timer). */
-  models: publicProcedure.query(async ({ ctx }) => {
+  models: viewerProcedure.query(async ({ ctx }) => {
     const models = await listRunnableModels({ hubCache: ctx.config.hubCache, workspaceRoot: ctx.config.workspaceRoot });
     return models.map((m) => ({ id: m.id, ownedBy: m.owned_by, contextLength: m.context_length }));
   }),
   /** The runners that are up and their state: in memory, cheap to poll. */
-  runners: publicProcedure.query(({ ctx }) => ctx.services.runners.list()),
-  conversations: publicProcedure.input(z.object({ model: modelName.optional() })).query(({ ctx, input }) =>
+  runners: viewerProcedure.query(({ ctx }) => ctx.services.runners.list()),
+  conversations: viewerProcedure.input(z.object({ model: modelName.optional() })).query(({ ctx, input }) =>
     ctx.services.chats.listConversations(input.model ? { model: input.model } : {}),
   ),
-  conversation: publicProcedure.input(z.object({ id })).query(({ ctx, input }) => ctx.services.chats.getConversation(input.id)),
-  create: publicProcedure
+  conversation: viewerProcedure.input(z.object({ id })).query(({ ctx, input }) => ctx.services.chats.getConversation(input.id)),
+  create: viewerProcedure
     .input(z.object({ model: modelName, system: z.string().max(20_000).optional(), settings: generationParamsSchema.partial().optional() }))
     .mutation(({ ctx, input }) =>
       ctx.services.chats.createConversation({
@@ -31,14 +31,14 @@ export const chatRouter = router({
         ...(input.settings ? { settings: generationParamsSchema.parse(input.settings) } : {}),
       }),
     ),
-  update: publicProcedure
+  update: viewerProcedure
     .input(z.object({ id, system: z.string().max(20_000).optional(), settings: generationParamsSchema.optional(), title: z.string().min(1).max(200).optional() }))
     .mutation(({ ctx, input }) => {
       const { id: conversationId, ...changes } = input;
       return ctx.services.chats.updateConversation(conversationId, Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)));
     }),
-  remove: publicProcedure.input(z.object({ id })).mutation(({ ctx, input }) => ctx.services.chats.deleteConversation(input.id)),
-  send: publicProcedure
+  remove: viewerProcedure.input(z.object({ id })).mutation(({ ctx, input }) => ctx.services.chats.deleteConversation(input.id)),
+  send: viewerProcedure
     .input(z.object({ conversationId: id, content: z.string().min(1).max(200_000) }))
     .mutation(({ ctx, input }) => {
       const store = ctx.services.chats;
@@ -48,18 +48,18 @@ export const chatRouter = router({
       return store.addMessage({ conversationId: input.conversationId, role: "user", content: input.content });
     }),
   /** Regenerate: the last reply goes, and the next `reply` answers the same message again. */
-  dropLastReply: publicProcedure
+  dropLastReply: viewerProcedure
     .input(z.object({ conversationId: id }))
     .mutation(({ ctx, input }) => ctx.services.chats.dropLastReply(input.conversationId)),
   /** Loads the model while the user types. */
-  warm: publicProcedure.input(z.object({ model: modelName })).mutation(async ({ ctx, input }) => {
+  warm: viewerProcedure.input(z.object({ model: modelName })).mutation(async ({ ctx, input }) => {
     const { runner } = await ctx.services.runners.runnerFor(input.model);
     runner.warm();
     return runner.status();
   }),
-  stop: publicProcedure.input(z.object({ replyId: id })).mutation(({ ctx, input }) => ({ stopped: ctx.services.replies.stop(input.replyId) })),
+  stop: viewerProcedure.input(z.object({ replyId: id })).mutation(({ ctx, input }) => ({ stopped: ctx.services.replies.stop(input.replyId) })),
   /** Streams the answer to the conversation's last message token by token, and saves it when it ends. */
-  reply: publicProcedure.input(z.object({ conversationId: id })).subscription(async function* ({ ctx, input, signal }) {
+  reply: viewerProcedure.input(z.object({ conversationId: id })).subscription(async function* ({ ctx, input, signal }) {
     yield* generateReply({
       store: ctx.services.chats,
       pool: ctx.services.runners,

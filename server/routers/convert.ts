@@ -4,13 +4,13 @@ import { resolveModel } from "../../lib/models/resolve-model";
 import type { QualityReport } from "../../lib/quantize/quality-report";
 import { readSentinel } from "../../lib/workspace/sentinel";
 import { toWeightMode, weightOptions } from "./operations";
-import { publicProcedure, router } from "../trpc/init";
+import { viewerProcedure, router } from "../trpc/init";
 
 const spec = z.string().min(1).max(500);
 
 export const convertRouter = router({
   /** What a conversion would produce, from headers and config only: sizes, layers, warnings (or the refusal). */
-  estimate: publicProcedure.input(z.object({ spec, options: weightOptions })).query(async ({ ctx, input }) => {
+  estimate: viewerProcedure.input(z.object({ spec, options: weightOptions })).query(async ({ ctx, input }) => {
     const model = await resolveModel(input.spec, { hubCache: ctx.config.hubCache, workspaceRoot: ctx.config.workspaceRoot });
     const plan = await planConversion(model.path, toWeightMode(input.options));
     const quantized = plan.tasks.filter((t) => t.kind === "quantize");
@@ -31,7 +31,7 @@ export const convertRouter = router({
   }),
 
   /** The quality report a conversion stored in a workspace's sentinel, if any. */
-  quality: publicProcedure.input(z.object({ spec })).query(async ({ ctx, input }) => {
+  quality: viewerProcedure.input(z.object({ spec })).query(async ({ ctx, input }) => {
     const model = await resolveModel(input.spec, { hubCache: ctx.config.hubCache, workspaceRoot: ctx.config.workspaceRoot });
     const sentinel = await readSentinel(model.path);
     const quality = (sentinel?.quality ?? null) as QualityReport | null;

@@ -4,13 +4,13 @@ import { describeModel } from "../../lib/models/describe-model";
 import { listModels } from "../../lib/models/list-models";
 import { resolveModel } from "../../lib/models/resolve-model";
 import { readPublished } from "../../lib/push/read-published";
-import { publicProcedure, router } from "../trpc/init";
+import { router, viewerProcedure } from "../trpc/init";
 
 const spec = z.string().min(1).max(500);
 
 export const modelsRouter = router({
   /** Every model against every defect found: the defect matrix page. */
-  matrix: publicProcedure.query(async ({ ctx }) => {
+  matrix: viewerProcedure.query(async ({ ctx }) => {
     const described = await listModels({ hubCache: ctx.config.hubCache, workspaceRoot: ctx.config.workspaceRoot });
     const matrix = defectMatrix(
       described.map(({ model, report, kind }) => ({
@@ -24,11 +24,11 @@ export const modelsRouter = router({
     const kinds = new Map(described.map(({ report, kind }) => [report.path, kind]));
     return { columns: matrix.columns, rows: matrix.rows.map((row) => ({ ...row, kind: kinds.get(row.path) ?? "workspace" })) };
   }),
-  list: publicProcedure.query(async ({ ctx }) => {
+  list: viewerProcedure.query(async ({ ctx }) => {
     const described = await listModels({ hubCache: ctx.config.hubCache, workspaceRoot: ctx.config.workspaceRoot });
     return described.map(({ model, report, kind, path }) => ({ model, kind, path, findings: report.findings }));
   }),
-  get: publicProcedure.input(z.object({ spec })).query(async ({ ctx, input }) => {
+  get: viewerProcedure.input(z.object({ spec })).query(async ({ ctx, input }) => {
     const resolved = await resolveModel(input.spec, { hubCache: ctx.config.hubCache, workspaceRoot: ctx.config.workspaceRoot });
     const { model, report, config, path, kind } = await describeModel(resolved);
     const published = kind === "workspace" ? await readPublished(path) : null;

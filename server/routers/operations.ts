@@ -13,7 +13,7 @@ import { WORKSPACE_NAME, workspaceTarget } from "../../lib/workspace/workspace-t
 import { DEFAULT_GROUP_SIZE, bitsSchema, dtypeSchema, groupSizeSchema, recipeSchema } from "../../lib/quantize/quant-options";
 import { JOB_STATES } from "../jobs/job-store";
 import type { AppJob } from "../services";
-import { publicProcedure, router } from "../trpc/init";
+import { memberProcedure, viewerProcedure, router } from "../trpc/init";
 import type { Context } from "../trpc/context";
 
 /** A workspace folder name: the browser names workspaces, never arbitrary paths. */
@@ -125,16 +125,16 @@ async function start(ctx: Context, input: z.infer<typeof startInput>): Promise<A
 
 /** Long work as jobs: start, list, watch (resumable), cancel, pause, resume. */
 export const operationsRouter = router({
-  start: publicProcedure.input(startInput).mutation(({ ctx, input }) => start(ctx, input)),
-  list: publicProcedure
+  start: memberProcedure.input(startInput).mutation(({ ctx, input }) => start(ctx, input)),
+  list: viewerProcedure
     .input(z.object({ kinds: z.array(z.string().max(40)).max(10).optional(), states: z.array(z.enum(JOB_STATES)).optional(), limit: z.number().int().min(1).max(500).optional() }).optional())
     .query(({ ctx, input }) => ctx.services.jobs.list(input ?? {})),
-  get: publicProcedure.input(jobId).query(({ ctx, input }) => ctx.services.jobs.get(input.id)),
-  cancel: publicProcedure.input(jobId).mutation(({ ctx, input }) => ctx.services.jobs.cancel(input.id)),
-  pause: publicProcedure.input(jobId).mutation(({ ctx, input }) => ctx.services.jobs.pause(input.id)),
-  resume: publicProcedure.input(jobId).mutation(({ ctx, input }) => ctx.services.jobs.resume(input.id)),
+  get: viewerProcedure.input(jobId).query(({ ctx, input }) => ctx.services.jobs.get(input.id)),
+  cancel: memberProcedure.input(jobId).mutation(({ ctx, input }) => ctx.services.jobs.cancel(input.id)),
+  pause: memberProcedure.input(jobId).mutation(({ ctx, input }) => ctx.services.jobs.pause(input.id)),
+  resume: memberProcedure.input(jobId).mutation(({ ctx, input }) => ctx.services.jobs.resume(input.id)),
   /** Removes partial downloads in the HF cache that no queued, running or paused pull will resume. */
-  cleanPartials: publicProcedure.mutation(({ ctx }) => {
+  cleanPartials: memberProcedure.mutation(({ ctx }) => {
     const active = ctx.services.jobs.list({ kinds: ["pull"], states: ["queued", "running", "paused"] });
     if (active.length > 0) {
       throw new WhetError("downloads_active", `${active.length} pull${active.length === 1 ? " is" : "s are"} not finished; their partial files are kept for them`, "Cancel those pulls first, or wait until they end.");
@@ -142,7 +142,7 @@ export const operationsRouter = router({
     return cleanPartials(ctx.config.hubCache);
   }),
   /** Every state of a job until it ends; a reconnecting browser resumes after the last state it saw. */
-  watch: publicProcedure.input(jobId.extend({ lastEventId: z.string().nullish() })).subscription(async function* ({ ctx, input, signal }) {
+  watch: viewerProcedure.input(jobId.extend({ lastEventId: z.string().nullish() })).subscription(async function* ({ ctx, input, signal }) {
     const after = Number(input.lastEventId ?? 0);
     for await (const job of ctx.services.jobs.watch(input.id, Number.isFinite(after) ? after : 0, signal)) {
       yield tracked(String(job.seq), job);

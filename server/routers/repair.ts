@@ -5,13 +5,13 @@ import { checkModel } from "../../lib/health/check-model";
 import { wizardSource } from "../../lib/repair/wizard-source";
 import { planRepair } from "../../lib/repair/plan-repair";
 import { freeWorkspaceName } from "../../lib/workspace/free-workspace-name";
-import { publicProcedure, router } from "../trpc/init";
+import { router, viewerProcedure } from "../trpc/init";
 
 const spec = z.string().min(1).max(500);
 
 /** The repair wizard's questions: what is wrong with a model, and what repairing it would take. */
 export const repairRouter = router({
-  diagnose: publicProcedure.input(z.object({ spec })).query(async ({ ctx, input }) => {
+  diagnose: viewerProcedure.input(z.object({ spec })).query(async ({ ctx, input }) => {
     const model = await wizardSource(input.spec, { hubCache: ctx.config.hubCache, workspaceRoot: ctx.config.workspaceRoot });
     const report = await checkModel(model.path, model.name);
     const short = model.name.split("/").pop() ?? model.name;

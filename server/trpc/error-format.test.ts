@@ -1,6 +1,7 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { describe, expect, it } from "vitest";
 import { useTempDirs } from "../../lib/testing/temp-dir";
+import { LOCAL_PRINCIPAL } from "../auth/principal";
 import { appRouter } from "../routers/_app";
 import { useTestServices } from "../testing/test-services";
 
@@ -15,7 +16,7 @@ describe("errors over HTTP", () => {
       endpoint: "/api/trpc",
       req: new Request("http://127.0.0.1/api/trpc/operations.start", { method: "POST", body, headers: { "content-type": "application/json" } }),
       router: appRouter,
-      createContext: () => ({ config, services }),
+      createContext: () => ({ config, services, principal: LOCAL_PRINCIPAL, address: "local" }),
     });
     const answer = (await response.json()) as { error: { json: { message: string; data: { whet: { code: string; field: string } } } } };
     expect(response.status).toBe(400);

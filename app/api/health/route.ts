@@ -1,6 +1,6 @@
+import { guarded } from "../../../server/auth/route-access";
+
 export const dynamic = "force-dynamic";
 
 /** Readiness probe for scripts and tests. */
-export function GET() {
-  return Response.json({ status: "ok", service: "whetstone" });
-}
+export const GET = guarded("GET /api/health", () => Response.json({ status: "ok", service: "whetstone" }));

@@ -1,8 +1,7 @@
 import { handleCompletions } from "../../../lib/openai/completions";
-import { appOpenAIContext, refuseForeign } from "../../../server/openai/app-context";
+import { guarded } from "../../../server/auth/route-access";
+import { appOpenAIContext } from "../../../server/openai/app-context";
 
 export const dynamic = "force-dynamic";
 
-export async function POST(request: Request) {
-  return refuseForeign(request) ?? handleCompletions(request, appOpenAIContext().ctx);
-}
+export const POST = guarded("POST /v1/completions", (request, { services }) => handleCompletions(request, appOpenAIContext(services).ctx));

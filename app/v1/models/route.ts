@@ -1,9 +1,10 @@
 import { handleListModels } from "../../../lib/openai/models-endpoint";
-import { appOpenAIContext, refuseForeign } from "../../../server/openai/app-context";
+import { guarded } from "../../../server/auth/route-access";
+import { appOpenAIContext } from "../../../server/openai/app-context";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(request: Request) {
-  const { ctx, roots } = appOpenAIContext();
-  return refuseForeign(request) ?? handleListModels(roots, ctx);
-}
+export const GET = guarded("GET /v1/models", (_request, { services }) => {
+  const { ctx, roots } = appOpenAIContext(services);
+  return handleListModels(roots, ctx);
+});

@@ -1,23 +1,28 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { WhetError } from "../../../../lib/errors";
+import { guarded, type RouteAccess } from "../../../../server/auth/route-access";
 import { appRouter } from "../../../../server/routers/_app";
+import type { Services } from "../../../../server/services";
 import { createContext } from "../../../../server/trpc/context";
-import { refusal } from "../../../../server/security/request-guard";
 
 export const dynamic = "force-dynamic";
 
-function handler(req: Request) {
-  // Checked here too: route handlers must not rely on the proxy alone.
-  const refused = refusal(req, { api: true });
-  if (refused) return refused;
+function handler(req: Request, access: RouteAccess & { services: Services }) {
   return fetchRequestHandler({
     endpoint: "/api/trpc",
     req,
     router: appRouter,
-    createContext: () => createContext(),
+    createContext: () => createContext(access.services, access),
+    responseMeta({ errors }) {
+      // A quota or throttle refusal says when to come back.
+      const retry = errors.map((e) => e.cause).find((c): c is WhetError => c instanceof WhetError && typeof c.details.retryAfterSeconds === "number");
+      return retry ? { headers: new Headers({ "retry-after": String(retry.details.retryAfterSeconds) }) } : {};
+    },
     onError({ error, path }) {
       if (error.code === "INTERNAL_SERVER_ERROR") console.error(`tRPC ${path ?? "?"}:`, error.cause ?? error);
     },
   });
 }
 
-export { handler as GET, handler as POST };
+export const GET = guarded("GET /api/trpc/[trpc]", handler);
+export const POST = guarded("POST /api/trpc/[trpc]", handler);

@@ -1,8 +1,7 @@
 import { handleChatCompletions } from "../../../../lib/openai/chat-completions";
-import { appOpenAIContext, refuseForeign } from "../../../../server/openai/app-context";
+import { guarded } from "../../../../server/auth/route-access";
+import { appOpenAIContext } from "../../../../server/openai/app-context";
 
 export const dynamic = "force-dynamic";
 
-export async function POST(request: Request) {
-  return refuseForeign(request) ?? handleChatCompletions(request, appOpenAIContext().ctx);
-}
+export const POST = guarded("POST /v1/chat/completions", (request, { services }) => handleChatCompletions(request, appOpenAIContext(services).ctx));

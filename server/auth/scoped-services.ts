@@ -1,0 +1,104 @@
+import type { ActiveReplies } from "../../lib/chat/active-replies";
+import type { UserStore } from "../../lib/auth/user-store";
+import type { ChatStore } from "../../lib/chat/chat-store";
+import { WhetError } from "../../lib/errors";
+import type { Services } from "../services";
+import type { Principal } from "./principal";
+import { jobQuotaError } from "./quotas";
+
+type Jobs = Services["jobs"];
+
+function conversationNotFound(id: string): WhetError {
+  // The same answer as for a conversation that does not exist: another user's are not even confirmed.
+  return new WhetError("conversation_not_found", `No conversation ${id}`, "It may have been deleted; start a new one.");
+}
+
+/** Conversations are private: each user lists, reads and changes only their own. */
+function ownChats(chats: ChatStore, principal: Principal): ChatStore {
+  const mine = (id: string) => {
+    if (chats.ownerOf(id) !== principal.id) throw conversationNotFound(id);
+  };
+  return {
+    listConversations: (filter = {}) => chats.listConversations({ ...filter, owner: principal.id }),
+    getConversation: (id) => (mine(id), chats.getConversation(id)),
+    ownerOf: (id) => (chats.ownerOf(id) === principal.id ? principal.id : null),
+    createConversation: (input) => chats.createConversation({ ...input, owner: principal.id }),
+    updateConversation: (id, changes) => (mine(id), chats.updateConversation(id, changes)),
+    deleteConversation: (id) => (mine(id), chats.deleteConversation(id)),
+    addMessage: (input) => (mine(input.conversationId), chats.addMessage(input)),
+    dropLastReply: (id) => (mine(id), chats.dropLastReply(id)),
+  };
+}
+
+/**
+ * Jobs record who started them; everyone sees them all, members change only
+ * their own, admins any. The runtime keeps the account's id; what callers
+ * see names the account (`local` for the person at the machine).
+ */
+function ownJobs(jobs: Jobs, principal: Principal, concurrentJobs: number, users: UserStore): Jobs {
+  const named = <J extends { owner: string | null }>(job: J): J =>
+    job.owner === null || job.owner === "local" ? job : { ...job, owner: users.getById(job.owner)?.name ?? "a removed account" };
+  const mayChange = (id: string) => {
+    const job = jobs.get(id);
+    if (job && principal.role !== "admin" && job.owner !== principal.id) {
+      throw new WhetError("access_denied", `${job.title} was started by another user, so only they or an admin can change it`, "Start the same work yourself, or ask an admin.");
+    }
+  };
+  return {
+    ...jobs,
+    start(kind, input, options = {}) {
+      const active = jobs.list({ states: ["queued", "running"] }).filter((j) => j.owner === principal.id).length;
+      const refused = jobQuotaError(principal, active, concurrentJobs);
+      if (refused) throw refused;
+      return named(jobs.start(kind, input, { ...options, owner: principal.id }));
+    },
+    get: (id) => {
+      const job = jobs.get(id);
+      return job ? named(job) : null;
+    },
+    list: (filter) => jobs.list(filter).map(named),
+    async *watch(id, afterSeq, signal) {
+      for await (const job of jobs.watch(id, afterSeq, signal)) yield named(job);
+    },
+    cancel: async (id) => (mayChange(id), named(await jobs.cancel(id))),
+    pause: (id) => (mayChange(id), named(jobs.pause(id))),
+    resume: (id) => (mayChange(id), named(jobs.resume(id))),
+  };
+}
+
+// Who started each reply being generated, across the per-request scoped copies.
+const replyOwners = new WeakMap<ActiveReplies, Map<string, string>>();
+
+/** A reply can be stopped by whoever asked for it, or an admin. */
+function ownReplies(replies: ActiveReplies, principal: Principal): ActiveReplies {
+  let owners = replyOwners.get(replies);
+  if (!owners) replyOwners.set(replies, (owners = new Map()));
+  const known = owners;
+  return {
+    register(id, controller) {
+      known.set(id, principal.id);
+      const unregister = replies.register(id, controller);
+      return () => {
+        known.delete(id);
+        return unregister();
+      };
+    },
+    stop(id) {
+      const owner = known.get(id);
+      if (owner !== undefined && owner !== principal.id && principal.role !== "admin") {
+        throw new WhetError("access_denied", "That reply belongs to another user's conversation", "Only its owner can stop it.");
+      }
+      return replies.stop(id);
+    },
+  };
+}
+
+/** The services as one principal may use them: what they start is theirs, what others own is out of reach. */
+export function scopeServices(services: Services, principal: Principal): Services {
+  return {
+    ...services,
+    jobs: ownJobs(services.jobs, principal, services.config.access.quotas.concurrentJobs, services.auth.users),
+    chats: ownChats(services.chats, principal),
+    replies: ownReplies(services.replies, principal),
+  };
+}
