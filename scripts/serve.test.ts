@@ -3,19 +3,12 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../lib/config";
+import { isProcessAlive } from "../lib/testing/process-alive";
 import { useTempDirs } from "../lib/testing/temp-dir";
 
 const tempDir = useTempDirs();
 const { projectRoot } = loadConfig();
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /**
  * A stand-in for `next start` (the real one needs `next build`): it starts a
@@ -66,13 +59,14 @@ describe("scripts/serve.sh (what npm start runs) stops everything on SIGTERM (is
     it(`stops the demo hub, the app and what the app started${stubborn ? ", killing an app that ignores SIGTERM after the grace period" : ""}`, async () => {
       const { script, hubUrl, pids } = await serve(stubborn);
       expect((await fetch(`${hubUrl}/api/models?limit=1`)).status).toBe(200);
-      expect([alive(pids.app), alive(pids.runner)]).toEqual([true, true]);
+      expect([await isProcessAlive(pids.app), await isProcessAlive(pids.runner)]).toEqual([true, true]);
       const started = Date.now();
       script.kill("SIGTERM");
       const result = await script;
       expect(result.exitCode).toBe(143);
       expect(Date.now() - started).toBeLessThan(stubborn ? 15_000 : 5_000);
-      expect([alive(pids.app), alive(pids.runner)]).toEqual([false, false]);
+      // A signal takes a moment to land.
+      await expect.poll(async () => [await isProcessAlive(pids.app), await isProcessAlive(pids.runner)], { timeout: 1_000 }).toEqual([false, false]);
       await expect(fetch(`${hubUrl}/api/models?limit=1`)).rejects.toThrow();
     }, 90_000);
   }

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { execa } from "execa";
 import type { WhetConfig } from "../config";
 import { WhetError } from "../errors";
+import { walkSafeModelFolder } from "../fs/walk-model-folder";
 import { pythonErrorLine } from "./python-error-line";
 
 export interface LoadCheck {
@@ -30,6 +31,8 @@ export async function verifyLoad(
   options: { maxTokens?: number; prompt?: string; signal?: AbortSignal; timeoutMs?: number } = {},
 ): Promise<LoadCheck> {
   const { maxTokens = 8, prompt = "Hello, how are you?", signal, timeoutMs = DEFAULT_TIMEOUT_MS } = options;
+  // mlx-lm would follow a link out of the folder or block on a FIFO.
+  await walkSafeModelFolder(dir);
   const script = join(config.projectRoot, "python", "verify_load.py");
   const result = await execa(config.python, [script, dir, String(maxTokens), prompt], {
     reject: false,

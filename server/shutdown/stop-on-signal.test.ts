@@ -4,19 +4,12 @@ import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../lib/config";
 import { makeModel } from "../../lib/factory/make-model";
+import { isProcessAlive } from "../../lib/testing/process-alive";
 import { useTempDirs } from "../../lib/testing/temp-dir";
 
 const tempDir = useTempDirs();
 const { projectRoot } = loadConfig();
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe("SIGTERM to the app process stops its runners (issue #10 finding 10)", () => {
   it("a process with a loaded runner and stopOnSignal exits on SIGTERM and leaves no runner behind", async () => {
@@ -53,11 +46,11 @@ describe("SIGTERM to the app process stops its runners (issue #10 finding 10)", 
       });
       void app.then((r) => reject(new Error(`the app exited first: ${r.stderr}`)));
     });
-    expect(alive(runnerPid)).toBe(true);
+    expect(await isProcessAlive(runnerPid)).toBe(true);
     const started = Date.now();
     app.kill("SIGTERM");
     // The runner goes at once; the process at the latest when the grace period ends.
-    await expect.poll(() => alive(runnerPid), { timeout: 2_000 }).toBe(false);
+    await expect.poll(() => isProcessAlive(runnerPid), { timeout: 2_000 }).toBe(false);
     const result = await app;
     expect(Date.now() - started).toBeLessThan(6_000);
     expect(result.exitCode).toBe(143);
