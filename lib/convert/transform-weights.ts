@@ -1,5 +1,6 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { z } from "zod";
 import { WhetError } from "../errors";
 import { checkModel, type HealthReport } from "../health/check-model";
 import { emptyErrorSums, mergeErrors, type ErrorSums } from "../quantize/quantization-error";
@@ -63,9 +64,9 @@ export interface TransformResult {
 
 /** Reads the source's config and headers and plans the conversion: everything `planWeights` refuses is refused here, before any write. */
 export async function planConversion(source: string, options: WeightMode): Promise<WeightPlan> {
-  let config: Record<string, unknown>;
+  let config: unknown;
   try {
-    config = JSON.parse(await readFile(join(source, "config.json"), "utf8")) as Record<string, unknown>;
+    config = JSON.parse(await readFile(join(source, "config.json"), "utf8"));
   } catch (error) {
     throw new WhetError(
       "config_missing",
@@ -73,7 +74,11 @@ export async function planConversion(source: string, options: WeightMode): Promi
       "A model folder needs its config.json; run `whet health` on the source.",
     );
   }
-  return planWeights({ tensors: await readSourceWeights(source), config, options });
+  const object = z.record(z.string(), z.unknown()).safeParse(config);
+  if (!object.success) {
+    throw new WhetError("config_invalid", `config.json of ${source} is not a JSON object`, "Copy config.json again from the original model repository; `whet health` shows what is wrong.");
+  }
+  return planWeights({ tensors: await readSourceWeights(source), config: object.data, options });
 }
 
 /**
