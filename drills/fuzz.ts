@@ -47,7 +47,7 @@ else {
     `trials:        ${report.trials} (seed ${report.seed}, first ${first}) in ${report.seconds.toFixed(0)} s`,
     `failures:      ${report.failures.length}`,
     `worst time:    ${Math.round(report.worstMs)} ms (trial ${report.worstTrial ?? "-"})`,
-    `worst memory:  ${mb(report.worstRssBytes)} resident (peak of the process running the trials)`,
+    `worst memory:  ${mb(report.worstRssBytes)} resident (peak of the process running the trials), ${mb(report.worstHeapBytes)} heap after a trial`,
     `/api/health:   ${report.health.polls} polls, ${report.health.unanswered} unanswered, worst ${Math.round(report.health.worstMs)} ms`,
     ...(report.app ? [`app health:    ${report.app.polls} polls, ${report.app.unanswered} unanswered, worst ${Math.round(report.app.worstMs)} ms`] : []),
     `cases:         ${Object.entries(report.kinds).map(([k, n]) => `${k} ${n}`).join(", ")}`,

@@ -36,7 +36,7 @@ process.on("message", (request: SubjectRequest) => {
       changes: fuzzCase.changes,
       outcomes,
       ms,
-      rss: process.memoryUsage.rss(),
+      heapUsed: process.memoryUsage().heapUsed,
       maxRss: process.resourceUsage().maxRSS * 1024,
     });
   })();

@@ -5,7 +5,7 @@ import type { CaseKind, ReaderOutcome } from "./fuzz-case";
 export type SubjectRequest = { seed: number; trial: number };
 export type SubjectReply =
   | { type: "ready"; port: number }
-  | { type: "trial"; trial: number; kind: CaseKind; changes: string[]; outcomes: ReaderOutcome[]; ms: number; rss: number; maxRss: number };
+  | { type: "trial"; trial: number; kind: CaseKind; changes: string[]; outcomes: ReaderOutcome[]; ms: number; heapUsed: number; maxRss: number };
 
 export interface FuzzOptions {
   trials: number;
@@ -46,6 +46,8 @@ export interface FuzzReport {
   worstTrial: number | null;
   /** Peak resident size of the subject process. */
   worstRssBytes: number;
+  /** Largest V8 heap in use after a trial. */
+  worstHeapBytes: number;
   health: HealthPolls;
   app: HealthPolls | null;
   /** Trials per case kind. */
@@ -102,7 +104,7 @@ function pollHealth(url: () => string | null): { stop: () => HealthPolls } {
 export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   const { trials, seed, first = 0, trialLimitMs = 5000, memoryLimitBytes = 512 * 2 ** 20, projectRoot = process.cwd() } = options;
   const started = performance.now();
-  const report: FuzzReport = { seed, trials, failures: [], worstMs: 0, worstTrial: null, worstRssBytes: 0, health: { polls: 0, unanswered: 0, worstMs: 0 }, app: null, kinds: {}, answers: {}, seconds: 0 };
+  const report: FuzzReport = { seed, trials, failures: [], worstMs: 0, worstTrial: null, worstRssBytes: 0, worstHeapBytes: 0, health: { polls: 0, unanswered: 0, worstMs: 0 }, app: null, kinds: {}, answers: {}, seconds: 0 };
   let subject: { child: ChildProcess; port: number } | null = null;
   const health = pollHealth(() => (subject ? `http://127.0.0.1:${subject.port}/api/health` : null));
   const app = options.appUrl ? pollHealth(() => new URL("/api/health", options.appUrl).href) : null;
@@ -165,6 +167,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
         report.worstTrial = trial;
       }
       report.worstRssBytes = Math.max(report.worstRssBytes, reply.maxRss);
+      report.worstHeapBytes = Math.max(report.worstHeapBytes, reply.heapUsed);
     }
   } finally {
     subject?.child.disconnect();
