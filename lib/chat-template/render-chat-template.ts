@@ -5,7 +5,8 @@ import { createTemplateSandbox, sandboxScript, type SandboxResult, type Template
 
 export type { RenderOutcome, SandboxResult as ChatTemplateRender } from "./template-sandbox";
 
-let shared: TemplateSandbox | null = null;
+// One sandbox per process, kept on globalThis so `next dev` reloads do not start another child.
+const holder = globalThis as typeof globalThis & { __whetTemplateSandbox?: TemplateSandbox };
 
 /** Templates that had to be killed, by hash: listing models again must not wait out the same loop every time. */
 const killed = new Map<string, WhetError>();
@@ -21,8 +22,8 @@ export async function renderChatTemplate(template: string, contexts: readonly Re
   const key = createHash("sha256").update(template).update("\0").update(JSON.stringify(contexts)).digest("hex");
   const known = killed.get(key);
   if (known) return { state: "error", error: known };
-  shared ??= createTemplateSandbox({ script: sandboxScript(getConfig().projectRoot) });
-  const result = await shared.render({ template, contexts });
+  holder.__whetTemplateSandbox ??= createTemplateSandbox({ script: sandboxScript(getConfig().projectRoot) });
+  const result = await holder.__whetTemplateSandbox.render({ template, contexts });
   if (result.state === "error" && result.error.code !== "chat_template_invalid" && result.error.code !== "template_sandbox_failed") {
     if (killed.size >= KILLED_KEPT) killed.delete(killed.keys().next().value as string);
     killed.set(key, result.error);

@@ -1,5 +1,6 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { z } from "zod";
 import { WhetError } from "../errors";
 import { modelFolder } from "../fs/model-folder";
 import { readModelJson } from "../fs/read-json-object";
@@ -66,12 +67,11 @@ export interface TransformResult {
 /** Reads the source's config and headers and plans the conversion: everything `planWeights` refuses is refused here, before any write. */
 export async function planConversion(source: string, options: WeightMode): Promise<WeightPlan> {
   const { fact } = await readModelJson(await modelFolder(source), "config.json");
-  if (fact.state !== "ok") {
-    throw new WhetError(
-      "config_missing",
-      fact.state === "missing" ? `${source} has no config.json` : `config.json of ${source} ${fact.message}`,
-      "A model folder needs its config.json; run `whet health` on the source.",
-    );
+  if (fact.state === "missing") {
+    throw new WhetError("config_missing", `${source} has no config.json`, "A model folder needs its config.json; run `whet health` on the source.");
+  }
+  if (fact.state === "invalid") {
+    throw new WhetError("config_invalid", `config.json of ${source} ${fact.message}`, "Copy config.json again from the original model repository; `whet health` shows what is wrong.");
   }
   return planWeights({ tensors: await readSourceWeights(source), config: fact.value, options });
 }

@@ -82,4 +82,13 @@ describe("config numbers (issue #10)", () => {
     ).rejects.toMatchObject({ code: "config_number_invalid" });
     expect(await pathExists(target)).toBe(false);
   });
+
+  it("planning refuses a config.json that is valid JSON but not an object (found by the fuzz drill)", async () => {
+    const dir = join(await tempDir(), "model");
+    await makeModel({ dir });
+    for (const text of ["null", "[1, 2]", "38704"]) {
+      await writeFile(join(dir, "config.json"), text);
+      await expect(planConversion(dir, { mode: "dtype", dtype: "float16" })).rejects.toMatchObject({ code: "config_invalid" });
+    }
+  });
 });
