@@ -18,8 +18,8 @@ export function proxy(request: NextRequest) {
     response = new NextResponse(verdict.message, { status: verdict.status, headers: { "content-type": "text/plain" } });
   } else {
     const signIn = pageRedirect(request.nextUrl, request.headers.get("cookie"), access);
-    // A relative Location: the browser stays on the address it used (the LAN name or an address).
-    response = signIn ? new NextResponse(null, { status: 307, headers: { location: signIn } }) : NextResponse.next();
+    // Resolved against the request's own URL: the browser stays on the address it used (the LAN name or an address).
+    response = signIn ? NextResponse.redirect(new URL(signIn, request.url), 307) : NextResponse.next();
   }
   for (const [name, value] of Object.entries(FRAME_HEADERS)) response.headers.set(name, value);
   return response;

@@ -15,7 +15,8 @@ test("two downloads: pause and resume one, reload the page, both finish; the Dow
   await row.getByRole("button", { name: "Clone to workspace" }).click();
 
   await page.getByRole("navigation").getByRole("link", { name: "Downloads" }).click();
-  const downloads = page.getByTestId("download");
+  // Earlier specs cloned small demo models; these two are the SmolLM2 downloads started here.
+  const downloads = page.getByTestId("download").filter({ hasText: "SmolLM2" });
   await expect(downloads).toHaveCount(2);
   const pull = downloads.filter({ hasText: `Pull ${SMOL}` });
   const clone = downloads.filter({ hasText: "→ smol" });

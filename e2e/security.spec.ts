@@ -35,15 +35,15 @@ test.describe("safe by default", () => {
   test("refuses a state-changing request from another origin (CSRF)", async ({ baseURL }) => {
     const base = baseURL as string;
     const host = new URL(base).host;
-    const body = JSON.stringify({ json: { spec: "nothing-here" } });
+    const body = JSON.stringify({ json: { kind: "verify-load", spec: "nothing-here" } });
     const headers = { host, "content-type": "application/json" };
-    const foreign = await send(base, "/api/trpc/jobs.startVerify", "POST", { ...headers, origin: "http://evil.example" }, body);
+    const foreign = await send(base, "/api/trpc/operations.start", "POST", { ...headers, origin: "http://evil.example" }, body);
     expect(foreign.status).toBe(403);
     expect(foreign.body).toContain("cross-site request refused");
-    const nullOrigin = await send(base, "/api/trpc/jobs.startVerify", "POST", { ...headers, origin: "null" }, body);
+    const nullOrigin = await send(base, "/api/trpc/operations.start", "POST", { ...headers, origin: "null" }, body);
     expect(nullOrigin.status).toBe(403);
     // The app's own origin gets through to the procedure, which answers that the model does not exist.
-    const own = await send(base, "/api/trpc/jobs.startVerify", "POST", { ...headers, origin: `http://${host}` }, body);
+    const own = await send(base, "/api/trpc/operations.start", "POST", { ...headers, origin: `http://${host}` }, body);
     expect(own.status).toBe(404);
     expect(own.body).toContain("No model found matching 'nothing-here'");
   });
