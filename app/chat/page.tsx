@@ -34,7 +34,9 @@ function Chat() {
   const runners = useQuery(trpc.chat.runners.queryOptions(undefined, { refetchInterval: waitingForModel ? 500 : 5_000 }));
   const conversations = useQuery(trpc.chat.conversations.queryOptions({}));
   const conversation = useQuery(trpc.chat.conversation.queryOptions(conversationId ? { id: conversationId } : skipToken));
-  const model = conversation.data?.conversation.model ?? search.get("model") ?? models.data?.[0]?.id ?? null;
+  // The model to chat with: the conversation's, the one asked for, the one used last, or the first that runs.
+  const lastUsed = [...(conversations.data ?? [])].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt)).find((c) => models.data?.some((m) => m.id === c.model))?.model;
+  const model = conversation.data?.conversation.model ?? search.get("model") ?? lastUsed ?? models.data?.[0]?.id ?? null;
 
   const [settings, setSettings] = useState<ChatSettings>(DEFAULT_SETTINGS);
   const [showSettings, setShowSettings] = useState(false);
@@ -45,6 +47,9 @@ function Chat() {
   const send = useMutation(trpc.chat.send.mutationOptions());
   const dropLastReply = useMutation(trpc.chat.dropLastReply.mutationOptions());
   const warm = useMutation(trpc.chat.warm.mutationOptions());
+  const remove = useMutation(trpc.chat.remove.mutationOptions());
+  const [renaming, setRenaming] = useState<string | null>(null);
+  const [copied, setCopied] = useState<string | null>(null);
   const bottom = useRef<HTMLDivElement>(null);
 
   // A conversation brings its own system prompt and settings.
@@ -115,7 +120,11 @@ function Chat() {
             data-testid="model-select"
             className="mt-1 w-full rounded-md border border-stone-300 bg-white px-2 py-1.5 text-sm"
             value={model ?? ""}
-            onChange={(e) => router.push(chatUrl({ model: e.target.value }))}
+            onChange={(e) => {
+              // A reply still streaming belongs to the old conversation: stop it cleanly; the draft stays.
+              if (reply.streaming) reply.abandon();
+              router.push(chatUrl({ model: e.target.value }));
+            }}
           >
             {(models.data ?? []).map((m) => (
               <option key={m.id} value={m.id}>
@@ -151,13 +160,50 @@ function Chat() {
 
       <section className="flex min-h-[70vh] min-w-0 flex-col">
         <div className="flex items-center justify-between border-b border-stone-200 pb-2">
-          <h1 className="text-lg font-semibold tracking-tight" data-testid="chat-title">
-            {loaded?.title ?? "New chat"} <span className="text-sm font-normal text-stone-500">· {model ?? "no model"}</span>
-          </h1>
+          {renaming !== null && loaded ? (
+            <form
+              className="flex items-center gap-2"
+              onSubmit={(e) => {
+                e.preventDefault();
+                const title = renaming.trim();
+                if (title) void update.mutateAsync({ id: loaded.id, title }).then(() => Promise.all([refresh(), queryClient.invalidateQueries({ queryKey: trpc.chat.conversations.queryKey() })]));
+                setRenaming(null);
+              }}
+            >
+              <input aria-label="Conversation title" className="rounded-md border border-stone-300 px-2 py-1 text-sm" value={renaming} maxLength={200} onChange={(e) => setRenaming(e.target.value)} autoFocus />
+              <button type="submit" className="text-xs font-medium hover:underline">Save</button>
+              <button type="button" className="text-xs hover:underline" onClick={() => setRenaming(null)}>Cancel</button>
+            </form>
+          ) : (
+            <h1 className="text-lg font-semibold tracking-tight" data-testid="chat-title">
+              {loaded?.title ?? "New chat"} <span className="text-sm font-normal text-stone-500">· {model ?? "no model"}</span>
+            </h1>
+          )}
           <div className="flex items-center gap-3 text-xs text-stone-500">
             <span data-testid="runner-state">
               {runner ? `runner ${runner.state}${runner.tokenizerFix ? " · tokenizer fix A2 applied" : ""}` : "runner not started"}
             </span>
+            {loaded && renaming === null ? (
+              <>
+                <button type="button" className="hover:underline" onClick={() => setRenaming(loaded.title)}>
+                  Rename
+                </button>
+                <button
+                  type="button"
+                  className="text-red-700 hover:underline"
+                  onClick={() => {
+                    if (!window.confirm(`Delete the conversation "${loaded.title}"? Its messages cannot be brought back.`)) return;
+                    if (reply.streaming) reply.abandon();
+                    void remove.mutateAsync({ id: loaded.id }).then(() => {
+                      void queryClient.invalidateQueries({ queryKey: trpc.chat.conversations.queryKey() });
+                      router.push(chatUrl({ model }));
+                    });
+                  }}
+                >
+                  Delete
+                </button>
+              </>
+            ) : null}
             <button type="button" className="rounded border border-stone-300 px-2 py-1 hover:bg-stone-100" onClick={() => setShowSettings((s) => !s)}>
               {showSettings ? "Hide settings" : "Settings"}
             </button>
@@ -188,6 +234,15 @@ function Chat() {
             <div key={m.id} data-testid="message" data-role={m.role} className={m.role === "user" ? "ml-16 rounded-lg bg-stone-200 px-4 py-2" : "mr-8"}>
               {m.role === "user" ? <p className="whitespace-pre-wrap break-words text-sm">{m.content}</p> : <Markdown text={m.content} />}
               {m.stats ? <ReplyStats stats={m.stats} /> : null}
+              {m.role === "assistant" ? (
+                <button
+                  type="button"
+                  className="mr-3 mt-1 text-xs text-stone-600 hover:underline"
+                  onClick={() => void navigator.clipboard.writeText(m.content).then(() => setCopied(m.id))}
+                >
+                  {copied === m.id ? "Copied" : "Copy"}
+                </button>
+              ) : null}
               {m === lastAssistant && !reply.streaming ? (
                 <button type="button" className="mt-1 text-xs text-stone-600 hover:underline" onClick={() => void regenerate()}>
                   Regenerate
@@ -202,7 +257,7 @@ function Chat() {
               <span className="inline-block h-4 w-2 animate-pulse bg-stone-400 align-middle" aria-hidden />
             </div>
           ) : null}
-          <ErrorBox error={reply.error ?? create.error ?? send.error ?? update.error ?? conversation.error} />
+          <ErrorBox error={reply.error ?? create.error ?? send.error ?? update.error ?? remove.error ?? conversation.error} />
           <div ref={bottom} />
         </div>
 

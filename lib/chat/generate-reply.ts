@@ -10,7 +10,9 @@ import type { ChatStore, StoredMessage } from "./chat-store";
 export type ReplyEvent =
   | { type: "reply"; replyId: string; model: string }
   | Exclude<RunEvent, { type: "done" }>
-  | { type: "saved"; message: StoredMessage };
+  | { type: "saved"; message: StoredMessage }
+  /** Stopped before the first token: there is no reply to keep. */
+  | { type: "discarded" };
 
 /**
  * Answers the last user message of a conversation with its model and
@@ -64,11 +66,19 @@ export async function* generateReply(options: {
     for (let next = await events.next(); !next.done; next = await events.next()) {
       const event = next.value;
       if (event.type === "done") {
-        yield { type: "saved", message: save(event) };
+        if (text === "" && event.finishReason === "cancelled") {
+          saved = true;
+          yield { type: "discarded" };
+        } else yield { type: "saved", message: save(event) };
         continue;
       }
       if (event.type === "delta") text += event.text;
       yield event;
+    }
+    // Stopped while still queued: the runner never started it, and there is nothing to keep.
+    if (!saved) {
+      saved = true;
+      yield { type: "discarded" };
     }
   } finally {
     // The page went away mid-reply (closed, reloaded): stop the model and keep what it had written.

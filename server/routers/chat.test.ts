@@ -80,4 +80,32 @@ describe("chat router", () => {
     await expect(call.chat.reply({ conversationId: conversation.id }).then((it) => drain(it))).rejects.toMatchObject({ message: expect.stringContaining("does not end with a message") });
     await expect(call.chat.create({ model: "/etc/passwd" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
+
+  it("a reply stopped before its first token leaves no empty reply behind", async () => {
+    const { call } = await caller();
+    const settings = { maxTokens: 100_000, temperature: 0, repetitionPenalty: null };
+    const busy = await call.chat.create({ model: "talker", settings });
+    const queued = await call.chat.create({ model: "talker", settings: { ...settings, maxTokens: 10 } });
+    await call.chat.send({ conversationId: busy.id, content: "Talk for a long time." });
+    await call.chat.send({ conversationId: queued.id, content: "Hello?" });
+    // The first reply holds the runner; the second waits in the queue and is stopped there.
+    let busyReply = "";
+    let generating!: () => void;
+    const started = new Promise<void>((resolve) => (generating = resolve));
+    const first = drain(await call.chat.reply({ conversationId: busy.id }), (e) => {
+      if (e.type === "reply") busyReply = e.replyId;
+      if (e.type === "delta") generating();
+    });
+    await started;
+    let secondReply = "";
+    const second = await drain(await call.chat.reply({ conversationId: queued.id }), (e) => {
+      if (e.type === "reply") secondReply = e.replyId;
+      if (e.type === "queued") void call.chat.stop({ replyId: secondReply });
+    });
+    expect(second.map((e) => e.type)).not.toContain("delta");
+    expect(second.at(-1)).toEqual({ type: "discarded" });
+    expect((await call.chat.conversation({ id: queued.id })).messages.map((m) => m.role)).toEqual(["user"]);
+    await call.chat.stop({ replyId: busyReply });
+    await first;
+  });
 });

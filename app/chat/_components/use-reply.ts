@@ -52,6 +52,7 @@ export function useReply() {
           case "delta":
             return setLive((l) => (l ? { ...l, waiting: null, text: l.text + event.text } : l));
           case "saved":
+          case "discarded":
             return finish();
         }
       },
