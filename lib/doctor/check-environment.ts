@@ -92,6 +92,20 @@ export async function checkEnvironment(config: WhetConfig, chromiumPath = "/usr/
     fix: enough ? null : "Free some disk space or set WHET_WORKSPACES to a larger volume",
   });
   checks.push({ id: "workspaces", label: "Workspace root", ok: true, detail: config.workspaceRoot, fix: null });
-  checks.push({ id: "hub", label: "Hub endpoint", ok: true, detail: config.endpoint, fix: null });
+  checks.push(await checkHub(config));
   return checks;
+}
+
+/** The Hub asked for real: one small listing, answered within a few seconds. */
+async function checkHub(config: Pick<WhetConfig, "endpoint">): Promise<EnvironmentCheck> {
+  const started = performance.now();
+  try {
+    const response = await fetch(`${config.endpoint}/api/models?limit=1`, { signal: AbortSignal.timeout(5_000), redirect: "error" });
+    const ms = Math.round(performance.now() - started);
+    if (response.ok) return { id: "hub", label: "Hub", ok: true, detail: `${config.endpoint} answered in ${ms} ms`, fix: null };
+    return { id: "hub", label: "Hub", ok: false, detail: `${config.endpoint} answered HTTP ${response.status}`, fix: "Check HF_ENDPOINT, or start the app with --demo to use the built-in demo hub" };
+  } catch (error) {
+    const why = error instanceof Error && error.name === "TimeoutError" ? "no answer within 5 s" : "cannot be reached";
+    return { id: "hub", label: "Hub", ok: false, detail: `${config.endpoint}: ${why}`, fix: "Check the network or HF_ENDPOINT; without internet, start the app with --demo (the built-in demo hub)" };
+  }
 }
