@@ -54,15 +54,20 @@ describe("removeModel", () => {
     expect(await readdir(roots.hubCache)).not.toContain("models--acme--tiny");
   });
 
-  it("deletes managed workspaces only", async () => {
+  it("deletes a managed workspace only when asked to, and only after a yes when a confirmation is wanted", async () => {
     const root = await tempDir();
     const roots = { hubCache: join(root, "hub"), workspaceRoot: join(root, "ws") };
     await mkdir(join(roots.workspaceRoot, "mine"), { recursive: true });
     await writeSentinel(join(roots.workspaceRoot, "mine"), newSentinel({ operation: "clone", sourceRepo: "a/b", sourceRevision: null }));
     await mkdir(join(roots.workspaceRoot, "theirs"), { recursive: true });
     await writeFile(join(roots.workspaceRoot, "theirs", "config.json"), "{}");
-    await expect(removeModel("theirs", roots)).rejects.toMatchObject({ code: "workspace_unmanaged" });
-    expect(await removeModel("mine", roots)).toMatchObject({ action: "deleted", kind: "workspace" });
+    await expect(removeModel("mine", roots)).rejects.toMatchObject({ code: "workspace_not_removed", hint: "To delete the workspace itself, run: whet rm mine --workspace" });
+    await expect(removeModel("theirs", roots, { workspaces: true })).rejects.toMatchObject({ code: "workspace_unmanaged" });
+    const asked: string[] = [];
+    const no = await removeModel("mine", roots, { workspaces: true, confirm: async (what) => (asked.push(what), false) });
+    expect(no).toMatchObject({ action: "cancelled" });
+    expect(asked).toEqual([`workspace ${join(roots.workspaceRoot, "mine")}`]);
+    expect(await removeModel("mine", roots, { workspaces: true, confirm: async () => true })).toMatchObject({ action: "deleted", kind: "workspace" });
     expect(await readdir(roots.workspaceRoot)).toEqual(["theirs"]);
   });
 });

@@ -8,7 +8,7 @@ import { resolveModel, type ModelRoots, type ResolveOptions } from "./resolve-mo
 export interface RemoveResult {
   model: string;
   kind: "cache" | "workspace";
-  action: "deleted" | "requires_confirmation";
+  action: "deleted" | "requires_confirmation" | "cancelled";
   message: string;
   /** Commits removed from the cache (one for `org/name@rev`, all otherwise). */
   commits: string[];
@@ -20,12 +20,24 @@ export interface RemoveResult {
  * only that snapshot, its refs and the blobs nothing else uses), or a managed
  * workspace. A name matched fuzzily is only deleted with `force`.
  */
-export async function removeModel(spec: string, roots: ModelRoots, options: { force?: boolean } & ResolveOptions = {}): Promise<RemoveResult> {
+export interface RemoveOptions extends ResolveOptions {
+  /** Delete a name matched fuzzily without asking. */
+  force?: boolean;
+  /** Workspaces are deleted only when this says so (mlx-knife's rm never deletes them). */
+  workspaces?: boolean;
+  /** Asked with what is about to be deleted; false leaves everything as it is. */
+  confirm?: (what: string, bytes: number) => Promise<boolean>;
+}
+
+export async function removeModel(spec: string, roots: ModelRoots, options: RemoveOptions = {}): Promise<RemoveResult> {
   const resolved = await resolveModel(spec, roots, { allowPaths: options.allowPaths === true });
   const at = spec.lastIndexOf("@");
   const base = at === -1 ? spec : spec.slice(0, at);
   if (resolved.kind === "workspace") {
     const sentinel = await readSentinel(resolved.path);
+    if (!options.workspaces) {
+      throw new WhetError("workspace_not_removed", `'${resolved.name}' is a workspace, not a cached model`, `To delete the workspace itself, run: whet rm ${resolved.name} --workspace`);
+    }
     if (!sentinel?.managed) {
       throw new WhetError("workspace_unmanaged", `${resolved.path} is not a managed workspace`, "Whetstone deletes only folders it created; delete this one yourself if you mean to.");
     }
@@ -34,6 +46,9 @@ export async function removeModel(spec: string, roots: ModelRoots, options: { fo
       return { model: resolved.path, kind: "workspace", action: "requires_confirmation", message: `Would delete workspace '${resolved.name}' (matched from '${spec}'); add --force`, commits: [], freedBytes: 0 };
     }
     const size = await folderSize(resolved.path);
+    if (options.confirm && !(await options.confirm(`workspace ${resolved.path}`, size))) {
+      return { model: resolved.path, kind: "workspace", action: "cancelled", message: "Nothing was deleted", commits: [], freedBytes: 0 };
+    }
     await rm(resolved.path, { recursive: true, force: true });
     return { model: resolved.path, kind: "workspace", action: "deleted", message: `Deleted workspace ${resolved.path}`, commits: [], freedBytes: size };
   }
@@ -41,6 +56,9 @@ export async function removeModel(spec: string, roots: ModelRoots, options: { fo
   const label = at === -1 ? resolved.repoId : `${resolved.repoId}@${resolved.commit.slice(0, 8)}`;
   if (base !== resolved.repoId && !options.force) {
     return { model: resolved.repoId, kind: "cache", action: "requires_confirmation", message: `Would delete '${label}' (matched from '${spec}'); add --force`, commits: plan.commits, freedBytes: plan.freedBytes };
+  }
+  if (options.confirm && !(await options.confirm(plan.wholeRepo ? `${resolved.repoId} (every revision) from the HF cache` : `${label} from the HF cache`, plan.freedBytes))) {
+    return { model: resolved.repoId, kind: "cache", action: "cancelled", message: "Nothing was deleted", commits: plan.commits, freedBytes: 0 };
   }
   await executeCacheDeletion(roots.hubCache, plan);
   return {
