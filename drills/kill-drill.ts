@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
+import { seededRandom } from "../lib/factory/random";
 import { checkModel } from "../lib/health/check-model";
 import { contentHashes } from "./content-hashes";
 
@@ -32,18 +33,6 @@ export interface KillReport {
   /** The longest trial: kill, checks, and the run that resumes or cleans up. */
   worstTrialMs: number;
   fullRunMs: number;
-}
-
-/** A small seeded generator (mulberry32): the same seed gives the same kill times. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 interface Run {

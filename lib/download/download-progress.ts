@@ -99,6 +99,23 @@ export function downloadTracker(repoId: string, phase: string, now: () => number
     retry() {
       progress.retries++;
     },
+    /** The downloader's per-blob events, counted here, each followed by `changed` (the progress pump). */
+    events(changed: () => void) {
+      return {
+        bytes: (task: { etag: string }, count: number) => {
+          this.bytes(task.etag, count);
+          changed();
+        },
+        state: (task: { etag: string }, state: FileState) => {
+          this.state(task.etag, state);
+          changed();
+        },
+        restart: (task: { etag: string }) => {
+          this.restart(task.etag);
+          changed();
+        },
+      };
+    },
     /** Paused or shut down: files not done wait again (their bytes stay for the resume). */
     interrupt() {
       for (const f of progress.files) if (f.state !== "done") f.state = "queued";

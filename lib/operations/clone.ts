@@ -187,18 +187,7 @@ async function cloneInto(input: CloneInput, deps: OperationDeps, tracker: Downlo
     spec: name,
     stallMs,
     events: {
-      bytes: (task, count) => {
-        tracker.bytes(task.etag, count);
-        changed();
-      },
-      state: (task, state) => {
-        tracker.state(task.etag, state);
-        changed();
-      },
-      restart: (task) => {
-        tracker.restart(task.etag);
-        changed();
-      },
+      ...tracker.events(changed),
       retry: onRetry,
       finish: (task) => place(toDownload.find((b) => b.etag === task.etag) as RepoFile, task.partial.data),
     },

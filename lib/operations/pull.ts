@@ -128,18 +128,7 @@ async function pullToCache(input: PullInput, deps: OperationDeps, tracker: Downl
     spec: name,
     stallMs,
     events: {
-      bytes: (task, count) => {
-        tracker.bytes(task.etag, count);
-        changed();
-      },
-      state: (task, state) => {
-        tracker.state(task.etag, state);
-        changed();
-      },
-      restart: (task) => {
-        tracker.restart(task.etag);
-        changed();
-      },
+      ...tracker.events(changed),
       retry: onRetry,
       finish: async (task) => {
         await rename(task.partial.data, cache.blob(task.etag));
