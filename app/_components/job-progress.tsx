@@ -84,6 +84,23 @@ function resultLink(job: AppJob): { href: string; label: string } | null {
   }
 }
 
+/** A download or conversion that finished but brought a model that will not load says so, with the way to fix it. */
+function unhealthyResult(job: AppJob): { reason: string; spec: string } | null {
+  if (job.state !== "succeeded" || !job.result) return null;
+  switch (job.kind) {
+    case "pull":
+      return job.result.health && !job.result.health.healthy ? { reason: job.result.health.reason, spec: job.result.repoId } : null;
+    case "clone":
+    case "repair":
+    case "convert-weights": {
+      const health = job.result.health;
+      return health && !health.healthy ? { reason: health.reason, spec: job.result.target.split("/").pop() ?? job.result.target } : null;
+    }
+    default:
+      return null;
+  }
+}
+
 function duration(job: AppJob): string | null {
   if (!job.startedAt) return null;
   const end = job.finishedAt ? Date.parse(job.finishedAt) : Date.now();
@@ -104,6 +121,7 @@ export function JobCard({ job, onRestarted }: { job: AppJob; onRestarted?: () =>
   const active = job.state === "running" || job.state === "queued";
   const link = resultLink(job);
   const took = duration(job);
+  const unhealthy = unhealthyResult(job);
   const button = "text-xs font-medium hover:underline disabled:opacity-50";
   return (
     <div className="rounded-md border border-stone-200 bg-white p-4" data-testid="job" data-status={job.state} data-kind={job.kind}>
@@ -127,6 +145,14 @@ export function JobCard({ job, onRestarted }: { job: AppJob; onRestarted?: () =>
           </>
         ) : null}
       </p>
+      {unhealthy ? (
+        <p role="status" className="mt-2 text-sm text-amber-800" data-testid="job-unhealthy">
+          Done, but the model will not load as it is: {unhealthy.reason}.{" "}
+          <Link href={`/repair/diagnose?model=${encodeURIComponent(unhealthy.spec)}`} className="font-medium underline">
+            Fix this model
+          </Link>
+        </p>
+      ) : null}
       {job.state !== "succeeded" && p ? (
         <>
           <div className="mt-3 h-2 overflow-hidden rounded-full bg-stone-100" role="progressbar" aria-valuenow={Math.round(fraction * 100)} aria-valuemin={0} aria-valuemax={100} aria-label={job.title}>
