@@ -111,7 +111,7 @@ function Chat() {
   const lastAssistant = messages.at(-1)?.role === "assistant" ? messages.at(-1) : null;
 
   return (
-    <div className="grid grid-cols-[15rem_1fr] gap-6">
+    <div className="grid grid-cols-1 gap-6 md:grid-cols-[15rem_1fr]">
       <aside className="space-y-4">
         <label className="block text-xs font-medium text-stone-600">
           Model
@@ -231,7 +231,7 @@ function Chat() {
 
         <div className="flex-1 space-y-4 py-4" data-testid="messages">
           {messages.map((m) => (
-            <div key={m.id} data-testid="message" data-role={m.role} className={m.role === "user" ? "ml-16 rounded-lg bg-stone-200 px-4 py-2" : "mr-8"}>
+            <div key={m.id} data-testid="message" data-role={m.role} className={m.role === "user" ? "ml-8 rounded-lg bg-stone-200 px-4 py-2 sm:ml-16" : "sm:mr-8"}>
               {m.role === "user" ? <p className="whitespace-pre-wrap break-words text-sm">{m.content}</p> : <Markdown text={m.content} />}
               {m.stats ? <ReplyStats stats={m.stats} /> : null}
               {m.role === "assistant" ? (
