@@ -43,6 +43,12 @@ describe("convert targets", () => {
     await leftover(busy, process.pid);
     await expect(repairModel({ mode: "repair-index", source, target: busy, roots })).rejects.toMatchObject({ code: "target_busy" });
 
+    // Killed between creating the folder and renaming its sentinel into place.
+    const early = join(root, "early");
+    await mkdir(early);
+    await writeFile(join(early, ".mlxk_workspace.json.tmp"), "{");
+    expect((await repairModel({ mode: "repair-index", source, target: early, roots })).health?.healthy).toBe(true);
+
     const foreign = join(root, "foreign");
     await mkdir(foreign);
     await writeFile(join(foreign, "notes.txt"), "mine");

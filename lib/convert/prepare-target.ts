@@ -2,7 +2,7 @@ import { mkdir, readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { WhetError } from "../errors";
 import { isInside, realPathLenient } from "../fs/path-inside";
-import { newSentinel, readSentinel, updateSentinel, writeSentinel, type Sentinel } from "../workspace/sentinel";
+import { newSentinel, readSentinel, SENTINEL_FILE, updateSentinel, writeSentinel, type Sentinel } from "../workspace/sentinel";
 
 /**
  * A convert's target says it is being written until the last file is in:
@@ -28,6 +28,12 @@ function processAlive(pid: unknown): boolean {
  * anything else non-empty is refused.
  */
 async function clearLeftover(dst: string): Promise<void> {
+  const entries = await readdir(dst);
+  // Killed while its sentinel was being written: only the sentinel's temp file is there.
+  if (entries.length === 1 && entries[0] === `${SENTINEL_FILE}.tmp`) {
+    await rm(join(dst, entries[0]), { force: true });
+    return;
+  }
   const sentinel = await readSentinel(dst);
   if (sentinel?.convert_status !== CONVERT_WRITING) {
     throw new WhetError("target_not_empty", `Target directory not empty: ${dst}`, "Choose a new folder, or empty this one first.");
