@@ -224,6 +224,7 @@ export const cloneOperation = defineOperation({
   input: cloneInput,
   title: (input: CloneInput) => `Clone ${input.repo} → ${basename(input.target)}`,
   key: (input: CloneInput) => `clone:${input.target}`,
+  workspaceOf: (result: CloneResult) => result.target,
   run(input: CloneInput, deps: OperationDeps): AsyncGenerator<DownloadProgress, CloneResult> {
     const tracker = downloadTracker(input.repo.split("@")[0] as string, "resolving", deps.now);
     const pump = progressPump(tracker.snapshot, deps.now);

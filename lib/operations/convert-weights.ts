@@ -46,6 +46,7 @@ export const convertWeightsOperation = defineOperation({
   queue: "quantizations",
   input: convertWeightsInput,
   resumable: false,
+  workspaceOf: (result: TransformResult) => result.target,
   title: (input) => `${VERB[input.options.mode]} ${input.sourceName ?? basename(input.source)}${describe(input.options)} → ${basename(input.target)}`,
   key: (input) => `workspace:${input.target}`,
   run: (input, deps) =>

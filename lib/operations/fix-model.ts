@@ -55,6 +55,7 @@ export const fixModelOperation = defineOperation({
   queue: "conversions",
   input: fixModelInput,
   resumable: false,
+  workspaceOf: (result: FixModelResult) => result.target,
   title: (input) => `Fix ${input.sourceName} → ${basename(input.target)}`,
   key: (input) => `workspace:${input.target}`,
   async *run(input, deps): AsyncGenerator<FixProgress, FixModelResult> {

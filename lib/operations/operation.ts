@@ -44,6 +44,8 @@ export interface OperationDefinition<Kind extends string, Input, Progress extend
    */
   resumable: boolean;
   run(input: Input, deps: OperationDeps): AsyncGenerator<Progress, Result>;
+  /** The workspace a successful run created, if any: the runtime records in it who started the job. */
+  workspaceOf?(result: Result): string | null;
   /** Removes what a resumable run keeps for later (partial downloads) when its job is cancelled while not running. */
   discard?(input: Input, config: WhetConfig): Promise<void>;
 }

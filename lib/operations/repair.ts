@@ -25,6 +25,7 @@ export const repairOperation = defineOperation({
   queue: "conversions",
   input: repairInput,
   resumable: false,
+  workspaceOf: (result: RepairResult) => result.target,
   title: (input) => `${input.mode} ${input.sourceName ?? basename(input.source)} → ${basename(input.target)}`,
   key: (input) => `workspace:${input.target}`,
   run: (input, deps) =>

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { makeModel } from "../../lib/factory/make-model";
+import { readSentinel } from "../../lib/workspace/sentinel";
 import { useTempDirs } from "../../lib/testing/temp-dir";
 import { POST as chatCompletions } from "../../app/v1/chat/completions/route";
 import { POST as trpcPost } from "../../app/api/trpc/[trpc]/route";
@@ -34,6 +35,22 @@ describe("ownership, quotas and Hub tokens in team mode", () => {
     ]);
     expect(audit[0]).toMatchObject({ address: "192.168.1.7", at: "2026-03-02T09:00:00.000Z" });
     expect(audit[1]?.detail).toContain("was started by another user");
+  });
+
+  it("a workspace a job creates records its creator: other members may not push it, its creator and admins may", async () => {
+    const { as, config, people, services } = await team({ quotas: { concurrentJobs: 5, chatPerMinute: 30 } });
+    await makeModel({ dir: join(config.workspaceRoot, "tiny"), seed: 4 });
+    const job = await as("bob").operations.start({ kind: "repair", source: "tiny", name: "bobs", mode: "repair-index" });
+    await services.jobs.idle();
+    expect(services.jobs.get(job.id)?.state).toBe("succeeded");
+    expect(await readSentinel(join(config.workspaceRoot, "bobs"))).toMatchObject({ created_by: people.bob.id });
+    const push = { kind: "push" as const, workspace: "bobs", repo: "bob/bobs", dryRun: true };
+    await expect(as("cat").operations.start(push)).rejects.toMatchObject({ code: "FORBIDDEN", message: "bobs was created by another user, so only they or an admin can push it" });
+    // A workspace made outside the app (the machine owner's) is not a member's to publish either.
+    await expect(as("bob").operations.start({ ...push, workspace: "tiny" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    expect(await as("bob").operations.start(push)).toMatchObject({ kind: "push", owner: "bob" });
+    expect(await as("ada").operations.start({ ...push, repo: "ada/bobs" })).toMatchObject({ kind: "push", owner: "ada" });
+    await services.jobs.idle();
   });
 
   it("keeps conversations private to their owner, admins included", async () => {

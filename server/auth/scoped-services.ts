@@ -1,12 +1,37 @@
 import type { ActiveReplies } from "../../lib/chat/active-replies";
 import type { UserStore } from "../../lib/auth/user-store";
 import type { ChatStore } from "../../lib/chat/chat-store";
+import { closeSync, constants, fstatSync, openSync, readFileSync } from "node:fs";
+import { basename, join } from "node:path";
 import { WhetError } from "../../lib/errors";
+import { SENTINEL_FILE } from "../../lib/workspace/sentinel";
+
+const MAX_SENTINEL_BYTES = 4 * 1024 * 1024;
 import type { Services } from "../services";
 import type { Principal } from "./principal";
 import { jobQuotaError } from "./quotas";
 
 type Jobs = Services["jobs"];
+
+/**
+ * Who created a workspace, from its sentinel; null when it does not say. Read
+ * as any model file is: a regular file only (no link, no FIFO that would
+ * block), of a sentinel's size.
+ */
+function readCreatorSync(workspace: string): string | null {
+  let fd: number | null = null;
+  try {
+    fd = openSync(join(workspace, SENTINEL_FILE), constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+    const info = fstatSync(fd);
+    if (!info.isFile() || info.size > MAX_SENTINEL_BYTES) return null;
+    const creator = (JSON.parse(readFileSync(fd, "utf8")) as { created_by?: unknown }).created_by;
+    return typeof creator === "string" ? creator : null;
+  } catch {
+    return null;
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
+}
 
 function conversationNotFound(id: string): WhetError {
   // The same answer as for a conversation that does not exist: another user's are not even confirmed.
@@ -38,6 +63,13 @@ function ownChats(chats: ChatStore, principal: Principal): ChatStore {
 function ownJobs(jobs: Jobs, principal: Principal, concurrentJobs: number, users: UserStore): Jobs {
   const named = <J extends { owner: string | null }>(job: J): J =>
     job.owner === null || job.owner === "local" ? job : { ...job, owner: users.getById(job.owner)?.name ?? "a removed account" };
+  // A workspace made by a job records who started it; one made outside the app belongs to the machine's owner.
+  const mayPublish = (workspace: string) => {
+    const creator = readCreatorSync(workspace);
+    if (principal.role !== "admin" && creator !== principal.id) {
+      throw new WhetError("access_denied", `${basename(workspace)} was created by another user, so only they or an admin can push it`, "Clone or convert it into a workspace of your own, then push that.");
+    }
+  };
   const mayChange = (id: string) => {
     const job = jobs.get(id);
     if (job && principal.role !== "admin" && job.owner !== principal.id) {
@@ -47,6 +79,7 @@ function ownJobs(jobs: Jobs, principal: Principal, concurrentJobs: number, users
   return {
     ...jobs,
     start(kind, input, options = {}) {
+      if (kind === "push") mayPublish((input as { workspace: string }).workspace);
       const active = jobs.list({ states: ["queued", "running"] }).filter((j) => j.owner === principal.id).length;
       const refused = jobQuotaError(principal, active, concurrentJobs);
       if (refused) throw refused;

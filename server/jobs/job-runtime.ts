@@ -4,6 +4,7 @@ import type { WhetConfig } from "../../lib/config";
 import { toWhetError, WhetError } from "../../lib/errors";
 import type { AnyOperation, BaseProgress, InputOf, OperationDeps, ProgressOf, QueueName, ResultOf, StartInputOf } from "../../lib/operations/operation";
 import type { AppDatabase } from "../../lib/store/app-database";
+import { updateSentinel } from "../../lib/workspace/sentinel";
 import { openJobStore, type JobError, type JobState, type StoredJob } from "./job-store";
 
 /** One job as pages and the CLI see it, typed by its operation. */
@@ -170,6 +171,7 @@ export function createJobRuntime<Ops extends Operations>(options: JobRuntimeOpti
         const step = await steps.next();
         if (step.done) {
           runs.delete(job.id);
+          if (job.owner && step.value) await recordCreator(op.workspaceOf?.(step.value) ?? null, job.owner);
           setState(job, "succeeded", { result: step.value ?? null });
           break;
         }
@@ -348,6 +350,11 @@ export function createJobRuntime<Ops extends Operations>(options: JobRuntimeOpti
     },
   };
   return runtime;
+}
+
+/** A workspace a job created remembers who started the job: members change only their own. */
+async function recordCreator(workspace: string | null, owner: string): Promise<void> {
+  if (workspace) await updateSentinel(workspace, { created_by: owner }).catch(() => undefined);
 }
 
 function cancelledError(job: StoredJob): JobError {
