@@ -6,7 +6,7 @@ import { createEventChannel, type EventChannel } from "./event-channel";
 import { blockingFinding, explainLoadFailure } from "./explain-load-failure";
 import type { GenerationInput, GenerationParams } from "./generation-params";
 import type { RunEvent } from "./run-events";
-import { startRunnerProcess, type RunnerProcess } from "./runner-process";
+import { startRunnerProcess, type RunnerExit, type RunnerProcess, type StartRunnerProcess } from "./runner-process";
 
 export type RunnerState = "stopped" | "loading" | "ready" | "failed";
 
@@ -26,6 +26,16 @@ export interface RunnerStatus {
   contextLength: number | null;
   tokenizerFix: string | null;
   loadSeconds: number | null;
+  /** A runner spread over a distributed group: how, and (once loaded) each rank's process. */
+  group: RunnerGroup | null;
+}
+
+export interface RunnerGroup {
+  mode: "tensor" | "pipeline";
+  ranks: number;
+  /** Hosts in rank order, as the hostfile names them. */
+  hosts: string[];
+  members: { rank: number; pid: number | null; host: string | null }[] | null;
 }
 
 export interface ModelRunnerOptions {
@@ -39,6 +49,10 @@ export interface ModelRunnerOptions {
   pingTimeoutMs?: number;
   /** Called when the process goes away on its own accord (idle stop), so a pool can forget it. */
   onIdleStop?: () => void;
+  /** Starts the process; one python/runner_bridge.py unless given (a distributed group passes its launcher). */
+  start?: StartRunnerProcess;
+  /** Set for a distributed runner: shown in its status. */
+  group?: Omit<RunnerGroup, "members">;
 }
 
 export interface ModelRunner {
@@ -75,13 +89,13 @@ const CRASH_LIMIT = 3;
  * while idle and busy, restarted after a crash, and stopped when idle.
  */
 export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
-  const { name, modelPath, config, idleMs = 10 * 60_000, pingIntervalMs = 10_000, pingTimeoutMs = 20_000 } = options;
+  const { name, modelPath, config, idleMs = 10 * 60_000, pingIntervalMs = 10_000, pingTimeoutMs = 20_000, start = startRunnerProcess } = options;
   let proc: RunnerProcess | null = null;
   let state: RunnerState = "stopped";
   let starting = false;
   let stopping = false;
   let loadError: { errorType: string; message: string } | null = null;
-  let info: { contextLength: number | null; tokenizerFix: string | null; loadSeconds: number } | null = null;
+  let info: { contextLength: number | null; tokenizerFix: string | null; loadSeconds: number; members: RunnerGroup["members"] } | null = null;
   let lastProgress: WaitEvent | null = null;
   const queue: Job[] = [];
   let active: Job | null = null;
@@ -151,7 +165,7 @@ export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
         return;
       case "ready":
         state = "ready";
-        info = { contextLength: event.context_length, tokenizerFix: event.tokenizer_fix, loadSeconds: event.load_s };
+        info = { contextLength: event.context_length, tokenizerFix: event.tokenizer_fix, loadSeconds: event.load_s, members: event.group ?? null };
         lastError = null;
         startPinging(p);
         return pump();
@@ -173,7 +187,7 @@ export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
     }
   }
 
-  async function onExit(p: RunnerProcess, exit: { code: number | null; signal: string | null }) {
+  async function onExit(p: RunnerProcess, exit: RunnerExit) {
     if (p !== proc) return;
     proc = null;
     if (pingTimer) clearInterval(pingTimer);
@@ -182,7 +196,7 @@ export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
     const wasState = state;
     state = "stopped";
     if (stopping) return;
-    const how = exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code ?? "unknown"}`;
+    const how = exit.detail ?? (exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code ?? "unknown"}`);
 
     if (wasState === "loading") {
       const error = explainLoadFailure({
@@ -231,13 +245,23 @@ export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
     void (async () => {
       // A model the health check says cannot load is refused before Python starts.
       const refusal = await blockingFinding(modelPath, name);
-      starting = false;
       if (refusal) {
+        starting = false;
         state = "failed";
         lastError = { code: refusal.code, message: refusal.message, hint: refusal.hint };
         return failAll(refusal);
       }
-      const p = startRunnerProcess({ modelPath, config, onEvent: (e) => onEvent(p, e) });
+      let p: RunnerProcess;
+      try {
+        p = await start({ modelPath, config, onEvent: (e) => onEvent(p, e) });
+      } catch (error) {
+        starting = false;
+        state = "failed";
+        const failure = error instanceof WhetError ? error : new WhetError("runner_start_failed", `The runner for ${name} could not start: ${String(error)}`, "Try again; `whet doctor` checks the Python set-up.");
+        lastError = { code: failure.code, message: failure.message, hint: failure.hint };
+        return failAll(failure);
+      }
+      starting = false;
       proc = p;
       void p.exited.then((exit) => onExit(p, exit));
     })();
@@ -338,6 +362,9 @@ export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
           }
           case "error":
             finished = true;
+            if (event.error_type === "RankLost") {
+              throw new WhetError("rank_lost", `${name}: ${event.message}. The reply being generated was lost.`, "Send the message again: the whole group is restarted. If a rank keeps leaving, check that host's memory and network.");
+            }
             throw new WhetError("generation_failed", `${name}: ${event.error_type}: ${event.message}`, "Check the messages (the chat template may reject a role) and the settings, then try again.");
         }
       }
@@ -378,6 +405,7 @@ export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
         contextLength: info?.contextLength ?? null,
         tokenizerFix: info?.tokenizerFix ?? null,
         loadSeconds: info?.loadSeconds ?? null,
+        group: options.group ? { ...options.group, members: info?.members ?? null } : null,
       };
     },
     warm() {
