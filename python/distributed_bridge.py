@@ -230,7 +230,7 @@ def lead(model, tokenizer, wake, share, agree, lines):
             import traceback
 
             traceback.print_exc(file=sys.stderr)
-            bridge.send({"type": "error", "id": rid, "error_type": type(error).__name__, "message": f"the group failed: {error}"})
+            bridge.send({"type": "error", "id": rid, "error_type": "GroupFailed", "message": f"the group failed ({type(error).__name__}: {error})"})
             os._exit(4)
         finally:
             state["busy"] = None

@@ -167,7 +167,7 @@ export async function startGroupProcess(options: {
   });
 
   const send = (command: Record<string, unknown>): boolean => {
-    if (gone || !control || control.destroyed) return false;
+    if (gone || !control || control.destroyed || !control.writable) return false;
     control.write(`${JSON.stringify(command)}\n`);
     return true;
   };

@@ -81,6 +81,9 @@ interface Job {
 type WaitEvent = Extract<RunEvent, { type: "queued" | "loading" }>;
 
 const CRASH_WINDOW_MS = 60_000;
+
+/** Errors a distributed group's rank 0 sends just before it exits: the group is gone, whatever the request. */
+const GROUP_FATAL = new Set(["RankLost", "GroupFailed"]);
 const CRASH_LIMIT = 3;
 
 /**
@@ -106,6 +109,8 @@ export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
   let idleTimer: NodeJS.Timeout | null = null;
   let pingTimer: NodeJS.Timeout | null = null;
   let pingSentAt: number | null = null;
+  // A group that reported its own end: nothing more is sent to it while it exits.
+  let ending: RunnerProcess | null = null;
 
   const everyone = () => [...(active ? [active] : []), ...queue];
 
@@ -147,7 +152,7 @@ export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
   }
 
   function pump() {
-    if (state !== "ready" || active || !proc) return;
+    if (state !== "ready" || active || !proc || proc === ending) return;
     const job = queue.shift();
     if (!job) return armIdleTimer();
     active = job;
@@ -176,6 +181,10 @@ export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
         pingSentAt = null;
         return;
       default: {
+        if (event.type === "error" && GROUP_FATAL.has(event.error_type)) {
+          ending = p;
+          lastCrash = `The group running ${name} broke: ${event.message}.`;
+        }
         if (!active || event.id !== active.id) return;
         active.channel.push(event);
         if (event.type === "done" || event.type === "encoded" || event.type === "error") {
@@ -362,8 +371,8 @@ export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
           }
           case "error":
             finished = true;
-            if (event.error_type === "RankLost") {
-              throw new WhetError("rank_lost", `${name}: ${event.message}. The reply being generated was lost.`, "Send the message again: the whole group is restarted. If a rank keeps leaving, check that host's memory and network.");
+            if (GROUP_FATAL.has(event.error_type)) {
+              throw new WhetError(event.error_type === "RankLost" ? "rank_lost" : "group_failed", `${name}: ${event.message}. The reply being generated was lost.`, "Send the message again: the whole group is restarted. If a rank keeps leaving, check that host's memory and network.");
             }
             throw new WhetError("generation_failed", `${name}: ${event.error_type}: ${event.message}`, "Check the messages (the chat template may reject a role) and the settings, then try again.");
         }
