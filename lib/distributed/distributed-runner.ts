@@ -11,7 +11,7 @@ export function createDistributedRunner(options: Omit<ModelRunnerOptions, "start
   const { plan, ...rest } = options;
   return createModelRunner({
     ...rest,
-    group: { mode: plan.mode, ranks: plan.ranks, hosts: plan.hostfile.hosts.map((h) => h.ssh) },
+    group: { mode: plan.mode, ranks: plan.ranks, hosts: plan.hostfile.hosts.map((h) => h.ssh), perRankBytes: plan.memory.perRankBytes },
     start: (start) => startGroupProcess({ ...start, plan }),
   });
 }

@@ -35,6 +35,8 @@ export interface RunnerGroup {
   ranks: number;
   /** Hosts in rank order, as the hostfile names them. */
   hosts: string[];
+  /** The plan check's estimate of what each rank holds (weights, key/value cache, runtime). */
+  perRankBytes: number;
   members: { rank: number; pid: number | null; host: string | null }[] | null;
 }
 

@@ -1,5 +1,6 @@
 import { router } from "../trpc/init";
 import { chatRouter } from "./chat";
+import { clusterRouter } from "./cluster";
 import { convertRouter } from "./convert";
 import { hubRouter } from "./hub";
 import { modelsRouter } from "./models";
@@ -15,6 +16,7 @@ export const appRouter = router({
   repair: repairRouter,
   chat: chatRouter,
   convert: convertRouter,
+  cluster: clusterRouter,
 });
 
 export type AppRouter = typeof appRouter;
