@@ -1,7 +1,9 @@
 /**
  * Distributed serving on one machine: tokens per second and time to first
- * token of one process against a 3-rank tensor-parallel group (mlx.launch,
- * ring backend over loopback), through Whetstone's runner as the app uses it.
+ * token of one process against 3-rank tensor-parallel groups (and 2 ranks for
+ * the factory model: as many ranks as this 2-core machine has cores) started
+ * with mlx.launch (ring backend over loopback), through Whetstone's runner as
+ * the app uses it.
  *   npm run bench:distributed
  * On one machine the ranks share its cores and talk over loopback: this
  * measures what splitting costs, never a speed-up (docs/distributed.md models
@@ -10,8 +12,8 @@
  * how far the group's log-probabilities of the single process's greedy tokens
  * move (bf16 partial sums are added in another order).
  * Models: SmolLM2-135M-Instruct (30 layers, 9 heads, 3 key/value heads) when
- * set-up prepared it, and a 2-layer factory model with 6 heads and 3 key/value
- * heads (per-token overhead with few collectives). Writes bench/out/distributed.json.
+ * set-up prepared it, and a 2-layer factory model with 6 heads (per-token
+ * overhead with few collectives). Writes bench/out/distributed.json.
  */
 import { existsSync } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
@@ -57,46 +59,51 @@ async function collectives(modelPath: string, ranks: number, tokens: number[]) {
   return JSON.parse(stdout.trim().split("\n").filter((l) => l.startsWith("{")).at(-1) as string) as { all_reduce_us: number; tokens: number[]; logprobs: number[]; greedy: number[] };
 }
 
-async function benchModel(name: string, modelPath: string, maxTokens: number) {
-  const single = createModelRunner({ name, modelPath, config });
-  const plan = await checkPlan({ modelPath, name, request: { ranks: 3 }, config });
-  const group = createDistributedRunner({ name, modelPath, config, plan });
-  const runs: Record<"1 rank" | "3 ranks", Timing[]> = { "1 rank": [], "3 ranks": [] };
+/** Each rank count's runner loaded and warmed, then timed in rotating order within each round (they share the machine's load). */
+async function benchModel(name: string, modelPath: string, maxTokens: number, rankCounts: number[]) {
+  const runners = new Map<number, ModelRunner>();
+  for (const ranks of rankCounts) {
+    const plan = ranks > 1 ? await checkPlan({ modelPath, name, request: { ranks }, config }) : null;
+    runners.set(ranks, plan ? createDistributedRunner({ name, modelPath, config, plan }) : createModelRunner({ name, modelPath, config }));
+  }
+  const runs = new Map<number, Timing[]>(rankCounts.map((r) => [r, []]));
   try {
-    // Load both (and warm them) before timing: loading is not what this measures.
-    await once(single, 2);
-    await once(group, 2);
+    // Loading is not what this measures: each runner loads and answers once first.
+    for (const runner of runners.values()) await once(runner, 2);
     for (let round = 0; round < ROUNDS; round++) {
-      const order = round % 2 ? (["3 ranks", "1 rank"] as const) : (["1 rank", "3 ranks"] as const);
-      for (const which of order) runs[which].push(await once(which === "1 rank" ? single : group, maxTokens));
+      const order = rankCounts.map((_, i) => rankCounts[(i + round) % rankCounts.length] as number);
+      for (const ranks of order) runs.get(ranks)?.push(await once(runners.get(ranks) as ModelRunner, maxTokens));
       process.stdout.write(".");
     }
   } finally {
-    await Promise.all([single.stop(), group.stop()]);
+    await Promise.all([...runners.values()].map((r) => r.stop()));
   }
   process.stdout.write("\n");
-  const summary = (r: Timing[]) => ({ ttftMs: median(r.map((t) => t.ttftMs)), tokensPerSecond: median(r.map((t) => t.tokensPerSecond)), tokens: median(r.map((t) => t.tokens)) });
-  return { "1 rank": summary(runs["1 rank"]), "3 ranks": summary(runs["3 ranks"]) };
+  return rankCounts.map((ranks) => {
+    const r = runs.get(ranks) ?? [];
+    return { ranks, ttftMs: median(r.map((t) => t.ttftMs)), tokensPerSecond: median(r.map((t) => t.tokensPerSecond)), tokens: median(r.map((t) => t.tokens)) };
+  });
 }
 
 async function main() {
   await rm(ROOT, { recursive: true, force: true });
   await mkdir(join(process.cwd(), "bench", "out"), { recursive: true });
-  const tiny = join(ROOT, "tiny-3kv");
-  await makeModel({ dir: tiny, seed: 3, shape: { hiddenSize: 96, heads: 6, kvHeads: 3, intermediateSize: 192 } });
+  // Six heads and six key/value heads: 2 and 3 ranks both divide them.
+  const tiny = join(ROOT, "tiny-6-heads");
+  await makeModel({ dir: tiny, seed: 3, shape: { hiddenSize: 96, heads: 6, kvHeads: 6, intermediateSize: 192 } });
   const smollm2 = join(defaultModelsDir(config), SMOLLM2.name);
-  const models: [string, string, number][] = [["factory model (2 layers)", tiny, 64]];
-  if (existsSync(join(smollm2, "config.json"))) models.unshift(["SmolLM2-135M-Instruct (30 layers)", smollm2, 24]);
+  const models: [string, string, number, number[]][] = [["factory model (2 layers)", tiny, 64, [1, 2, 3]]];
+  if (existsSync(join(smollm2, "config.json"))) models.unshift(["SmolLM2-135M-Instruct (30 layers)", smollm2, 24, [1, 3]]);
   else console.log("SmolLM2 is not prepared (npm run setup needs PyPI once); benchmarking the factory model only.");
 
   const results: Record<string, unknown> = {};
   const rows: Record<string, Record<string, string | number>> = {};
-  for (const [name, path, maxTokens] of models) {
-    console.log(`${name}: ${ROUNDS} rounds of up to ${maxTokens} greedy tokens, 1 rank and 3 ranks alternating`);
-    const timing = await benchModel(name, path, maxTokens);
+  for (const [name, path, maxTokens, rankCounts] of models) {
+    console.log(`${name}: ${ROUNDS} rounds of up to ${maxTokens} greedy tokens on ${rankCounts.join(", ")} rank(s), in rotating order`);
+    const timing = await benchModel(name, path, maxTokens, rankCounts);
     results[name] = timing;
-    for (const ranks of ["1 rank", "3 ranks"] as const) {
-      rows[`${name}, ${ranks}`] = { "tokens/s": timing[ranks].tokensPerSecond, "first token (ms)": Math.round(timing[ranks].ttftMs), tokens: timing[ranks].tokens };
+    for (const t of timing) {
+      rows[`${name}, ${t.ranks} rank${t.ranks > 1 ? "s" : ""}`] = { "tokens/s": t.tokensPerSecond, "first token (ms)": Math.round(t.ttftMs), tokens: t.tokens };
     }
   }
   console.table(rows);
