@@ -27,21 +27,35 @@ import sys
 import threading
 import time
 
-# Libraries print to stdout (warnings, progress bars); fd 1 must carry only our
-# protocol, so keep a private copy of it and point fd 1 at stderr.
-_proto = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
-os.dup2(2, 1)
-sys.stdout = sys.stderr
-# Libraries read stdin too: transformers asks "Do you wish to run the custom code? [y/N]"
-# there (and waits 15 s) when a tokenizer wants trust_remote_code. Commands come on a
-# private copy of fd 0; fd 0 itself reads /dev/null, so such a question fails at once and
-# nothing a model loads can take a command line.
-_commands = os.fdopen(os.dup(0), "r", encoding="utf-8")
-_devnull = os.open(os.devnull, os.O_RDONLY)
-os.dup2(_devnull, 0)
-os.close(_devnull)
-sys.stdin = open(os.devnull, encoding="utf-8")
+_proto = None
 _write_lock = threading.Lock()
+
+
+def claim_stdout():
+    """Libraries print to stdout (warnings, progress bars); fd 1 must carry only our
+    protocol, so keep a private copy of it and point fd 1 at stderr."""
+    use_protocol_stream(os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1))
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+
+
+def claim_stdin():
+    """Libraries read stdin too: transformers asks "Do you wish to run the custom code? [y/N]"
+    there (and waits 15 s) when a tokenizer wants trust_remote_code. Commands come on a
+    private copy of fd 0; fd 0 itself reads /dev/null, so such a question fails at once and
+    nothing a model loads can take a command line. Returns the command stream."""
+    commands = os.fdopen(os.dup(0), "r", encoding="utf-8")
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    sys.stdin = open(os.devnull, encoding="utf-8")
+    return commands
+
+
+def use_protocol_stream(stream):
+    """Where `send` writes: the private stdout, or (python/distributed_bridge.py) rank 0's control socket."""
+    global _proto
+    _proto = stream
 
 
 def send(event):
@@ -218,28 +232,38 @@ def held_back(text, stops):
     return keep
 
 
-def generate(model, tokenizer, request, cancelled):
-    import mlx.core as mx
+def encode_request(tokenizer, request):
+    """The prompt's token ids and how they were made: the model's chat template, a plain transcript, or raw text."""
+    if "messages" in request:
+        return chat_prompt(tokenizer, request["messages"])
+    return tokenizer.encode(request.get("prompt", "")), "none"
+
+
+# What a process wants after a token, and (in a group) what rank 0 decided for every rank.
+GO, STOP, CANCEL = 0, 1, 2
+
+
+def alone(code):
+    return code
+
+
+def stream_reply(model, tokenizer, rid, prompt, params, cancel_requested, emit, agree=alone):
+    """Generates one reply, emitting tokens and the final `done`.
+
+    `agree` turns this process's wish after each token (GO, STOP at a stop string,
+    CANCEL) into the decision: its own wish when alone; rank 0's in a distributed
+    group, so that every rank leaves the loop at the same token.
+    """
     from mlx_lm import stream_generate
     from mlx_lm.sample_utils import make_logits_processors, make_sampler
 
-    rid = request["id"]
-    params = request.get("params", {})
-    if "messages" in request:
-        prompt, template = chat_prompt(tokenizer, request["messages"])
-    else:
-        prompt, template = tokenizer.encode(request.get("prompt", "")), "none"
-    send({"type": "start", "id": rid, "prompt_tokens": len(prompt), "template": template})
-
-    if params.get("seed") is not None:
-        mx.random.seed(int(params["seed"]))
     sampler = make_sampler(temp=float(params.get("temperature", 0.7)), top_p=float(params.get("top_p", 1.0)))
     penalty = params.get("repetition_penalty")
     processors = make_logits_processors(repetition_penalty=penalty) if penalty and penalty != 1.0 else None
     stops = [s for s in params.get("stop", []) if s]
 
     def on_prompt_progress(_done, _total):
-        if rid in cancelled:
+        if agree(CANCEL if cancel_requested() else GO) == CANCEL:
             raise Cancelled()
 
     # shown: some text has gone out; until then every token is sent at once (time to first text).
@@ -259,31 +283,29 @@ def generate(model, tokenizer, request, cancelled):
             else:
                 completion += 1
             pending += last.text
-            if stops:
-                hit = min((i for i in (pending.find(s) for s in stops) if i >= 0), default=-1)
-                if hit >= 0:
-                    if hit:
-                        send({"type": "token", "id": rid, "text": pending[:hit]})
-                    pending, finish = "", "stop"
-                    break
-                cut = len(pending) - held_back(pending, stops)
-            else:
-                cut = len(pending)
+            hit = min((i for i in (pending.find(s) for s in stops) if i >= 0), default=-1) if stops else -1
+            decision = agree(STOP if hit >= 0 else CANCEL if cancel_requested() else GO)
+            if decision == STOP:
+                if hit > 0:
+                    emit({"type": "token", "id": rid, "text": pending[:hit]})
+                pending, finish = "", "stop"
+                break
+            cut = len(pending) - held_back(pending, stops) if stops else len(pending)
             # The first token goes out at once, even when it decodes to nothing yet: it times the reply.
             # After it, text is sent at most every FLUSH_S: a slow model still sends every token as it
             # comes, a fast one sends many tokens per line (see FLUSH_S for what each line costs).
             now = time.perf_counter()
             if completion == 1 or (cut > 0 and (not shown or now - flushed >= FLUSH_S)):
-                send({"type": "token", "id": rid, "text": pending[:cut]})
+                emit({"type": "token", "id": rid, "text": pending[:cut]})
                 pending, flushed, shown = pending[cut:], now, shown or cut > 0
-            if rid in cancelled:
+            if decision == CANCEL:
                 finish = "cancelled"
                 break
     except Cancelled:
         finish = "cancelled"
     if pending:
-        send({"type": "token", "id": rid, "text": pending})
-    send({
+        emit({"type": "token", "id": rid, "text": pending})
+    emit({
         "type": "done",
         "id": rid,
         "finish_reason": finish,
@@ -294,8 +316,20 @@ def generate(model, tokenizer, request, cancelled):
     })
 
 
-def read_commands(inbox, cancelled, state):
-    for line in _commands:
+def generate(model, tokenizer, request, cancelled):
+    import mlx.core as mx
+
+    rid = request["id"]
+    params = request.get("params", {})
+    prompt, template = encode_request(tokenizer, request)
+    send({"type": "start", "id": rid, "prompt_tokens": len(prompt), "template": template})
+    if params.get("seed") is not None:
+        mx.random.seed(int(params["seed"]))
+    stream_reply(model, tokenizer, rid, prompt, params, lambda: rid in cancelled, send)
+
+
+def read_commands(lines, inbox, cancelled, state):
+    for line in lines:
         try:
             command = json.loads(line)
         except ValueError:
@@ -307,12 +341,14 @@ def read_commands(inbox, cancelled, state):
             cancelled.add(command.get("id"))
         else:
             inbox.put(command)
-    # The parent closed our stdin (it exited or dropped us): stop what we are doing and leave.
+    # The parent closed our channel (it exited or dropped us): stop what we are doing and leave.
     cancelled.add(state.get("busy"))
     inbox.put({"op": "shutdown"})
 
 
 def main():
+    claim_stdout()
+    commands = claim_stdin()
     model_dir = sys.argv[1]
     started = time.perf_counter()
     try:
@@ -326,7 +362,7 @@ def main():
     send({"type": "ready", **info, "load_s": round(time.perf_counter() - started, 3)})
 
     inbox, cancelled, state = queue.Queue(), set(), {"busy": None}
-    threading.Thread(target=read_commands, args=(inbox, cancelled, state), daemon=True).start()
+    threading.Thread(target=read_commands, args=(commands, inbox, cancelled, state), daemon=True).start()
     while True:
         command = inbox.get()
         op = command.get("op")

@@ -11,6 +11,7 @@ const NAV = [
   { href: "/matrix", label: "Defects" },
   { href: "/downloads", label: "Downloads" },
   { href: "/jobs", label: "Jobs" },
+  { href: "/cluster", label: "Cluster" },
   { href: "/doctor", label: "Status" },
 ];
 

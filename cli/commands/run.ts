@@ -4,6 +4,7 @@ import { generationParamsSchema, type ChatMessage, type GenerationInput, type Ge
 import { createRunnerPool } from "../../lib/runner/runner-pool";
 import type { ModelRunner } from "../../lib/runner/model-runner";
 import { UsageError, type Command, type CommandContext } from "../command";
+import { GROUP_USAGE, groupOptions, groupRequestFrom } from "../group-options";
 
 function number(value: string | boolean | undefined, flag: string): number | undefined {
   if (value === undefined || typeof value === "boolean") return undefined;
@@ -86,7 +87,7 @@ async function interactive(runner: ModelRunner, system: string | undefined, para
 export const runCommand: Command = {
   name: "run",
   summary: "Chat with a model: one prompt, or an interactive chat without one",
-  usage: "whet run MODEL [PROMPT] [--system S] [--max-tokens N] [--temperature T] [--top-p P] [--repetition-penalty R] [--stop S]... [--seed N] [--no-chat-template]",
+  usage: `whet run MODEL [PROMPT] [--system S] [--max-tokens N] [--temperature T] [--top-p P] [--repetition-penalty R] [--stop S]... [--seed N] [--no-chat-template] ${GROUP_USAGE}`,
   options: {
     prompt: { type: "string" },
     system: { type: "string" },
@@ -97,6 +98,7 @@ export const runCommand: Command = {
     stop: { type: "string", multiple: true },
     seed: { type: "string" },
     "no-chat-template": { type: "boolean" },
+    ...groupOptions,
   },
   async run(positionals, values, ctx) {
     const [spec, ...rest] = positionals;
@@ -109,9 +111,10 @@ export const runCommand: Command = {
       throw new WhetError("usage_error", "Interactive mode is not compatible with JSON output", "Pass a prompt: whet run MODEL \"your prompt\" --json.");
     }
 
+    const group = await groupRequestFrom(values);
     const pool = createRunnerPool({ config: ctx.config, allowPaths: true });
     try {
-      const { runner, name } = await pool.runnerFor(spec);
+      const { runner, name } = await pool.runnerFor(spec, group ? { group } : {});
       if (prompt === null) {
         const turns = await interactive(runner, system, params, ctx);
         return { ok: true, data: { model: name, turns }, human: "" };
@@ -133,6 +136,7 @@ export const runCommand: Command = {
           finish_reason: reply.finishReason,
           time_to_first_token_ms: reply.timings?.ttftMs ?? null,
           tokens_per_second: reply.timings?.tokensPerSecond ?? null,
+          ...(group ? { distributed: runner.status().group } : {}),
         },
         human: "",
       };

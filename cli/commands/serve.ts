@@ -10,6 +10,7 @@ import { ensureSelfSignedCert, fingerprintOf } from "../../lib/tls/self-signed-c
 import { createAuthServices, type AccessDeps } from "../../server/auth/auth-services";
 import { serveOpenAI } from "../../server/openai/standalone-server";
 import { UsageError, type Command, type CommandContext } from "../command";
+import { GROUP_USAGE, groupOptions, groupRequestFrom, groupText } from "../group-options";
 
 const flagsSchema = z.object({
   port: z.coerce.number().int().min(0).max(65535).default(8000),
@@ -64,8 +65,8 @@ async function teamAccess(flags: Flags, host: string, ctx: CommandContext): Prom
 
 export const serveCommand: Command = {
   name: "serve",
-  summary: "Serve the OpenAI-compatible API alone (no web app); --lan for teammates, with API tokens",
-  usage: "whet serve [--model MODEL] [--port 8000] [--host 127.0.0.1] [--lan [--name NAME] [--tls [--cert F --key F]]]",
+  summary: "Serve the OpenAI-compatible API alone (no web app); --lan for teammates, with API tokens; --ranks/--hostfile across ranks",
+  usage: `whet serve [--model MODEL] [--port 8000] [--host 127.0.0.1] [--lan [--name NAME] [--tls [--cert F --key F]]] ${GROUP_USAGE}`,
   options: {
     model: { type: "string" },
     port: { type: "string" },
@@ -75,6 +76,7 @@ export const serveCommand: Command = {
     tls: { type: "boolean" },
     cert: { type: "string" },
     key: { type: "string" },
+    ...groupOptions,
   },
   async run(_positionals, values, ctx) {
     const flags = flagsSchema.safeParse(values);
@@ -83,6 +85,8 @@ export const serveCommand: Command = {
     const { port } = flags.data;
     checkExposure(flags.data, host);
     const team = flags.data.lan ? await teamAccess(flags.data, host, ctx) : null;
+    const group = await groupRequestFrom(values);
+    if (group && typeof values.model !== "string") throw new UsageError("--ranks and --hostfile place the model given with --model: pass --model too");
     const roots = { hubCache: ctx.config.hubCache, workspaceRoot: ctx.config.workspaceRoot };
     // Paths are for the --model typed here; HTTP requests name models (see the OpenAI handlers).
     const pool = createRunnerPool({ config: ctx.config, allowPaths: true });
@@ -93,15 +97,19 @@ export const serveCommand: Command = {
       const model = await resolveModel(values.model, roots, { allowPaths: true });
       preload = { id: runnerName(values.model, model), spec: values.model, ownedBy: model.kind === "workspace" ? "workspace" : "hf-cache" };
     }
+    // The group's plan is checked before listening too: a split that cannot work fails here, with its fix.
+    const placed = preload && group ? (await pool.runnerFor(preload.spec, { group })).runner.status().group : null;
     const server = await serveOpenAI({ host, port, roots, ctx: { pool, preload }, ...(team ? { access: team.deps } : {}), ...(team?.tls ? { tls: team.tls } : {}) }).catch(
       (error: NodeJS.ErrnoException) => {
         throw new WhetError("serve_failed", `Cannot listen on ${host}:${port}: ${error.code ?? error.message}`, "Pick another port with --port, or another address with --host.");
       },
     );
     const listening = Number(new URL(server.url).port);
-    const data = { host, port: listening, url: `${server.url}/v1`, model: preload?.id ?? null, mode: team ? "team" : "local", fingerprint: team?.fingerprint ?? null };
+    const distributed = placed ? { ranks: placed.ranks, mode: placed.mode, hosts: placed.hosts } : null;
+    const data = { host, port: listening, url: `${server.url}/v1`, model: preload?.id ?? null, mode: team ? "team" : "local", fingerprint: team?.fingerprint ?? null, distributed };
+    const on = preload ? ` (model: ${preload.id}${placed ? `, ${groupText(placed)}` : ""})` : "";
     const human = [
-      `Serving the OpenAI API at ${server.url}/v1${preload ? ` (model: ${preload.id})` : ""}. Ctrl-C stops.`,
+      `Serving the OpenAI API at ${server.url}/v1${on}. Ctrl-C stops.`,
       ...(team ? ["Team mode: every request needs an API token (`Authorization: Bearer whet_…`); create one with `whet tokens create`."] : []),
       ...(team?.fingerprint ? [`Certificate SHA-256 fingerprint: ${team.fingerprint}`] : []),
     ];
@@ -120,6 +128,6 @@ export const serveCommand: Command = {
     });
     await server.close();
     await pool.stopAll();
-    return { ok: true, data: { host, port, model: preload?.id ?? null, stopped: true }, human: "Stopped." };
+    return { ok: true, data: { host, port, model: preload?.id ?? null, distributed, stopped: true }, human: "Stopped." };
   },
 };

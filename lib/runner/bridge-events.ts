@@ -13,6 +13,11 @@ export const bridgeEventSchema = z.discriminatedUnion("type", [
     chat_template: z.boolean(),
     tokenizer_fix: z.string().nullable(),
     load_s: z.number(),
+    /** python/distributed_bridge.py only: every rank of the group, rank 0 first. */
+    group: z
+      .array(z.object({ rank: z.number().int().min(0).max(1024), pid: z.number().int().positive().nullable(), host: z.string().max(255).nullable() }))
+      .max(1024)
+      .optional(),
   }),
   z.object({ type: z.literal("load_error"), error_type: z.string(), message: z.string() }),
   z.object({ type: z.literal("pong"), id: z.string().nullable(), busy: z.string().nullable() }),

@@ -6,7 +6,7 @@ import { createEventChannel, type EventChannel } from "./event-channel";
 import { blockingFinding, explainLoadFailure } from "./explain-load-failure";
 import type { GenerationInput, GenerationParams } from "./generation-params";
 import type { RunEvent } from "./run-events";
-import { startRunnerProcess, type RunnerProcess } from "./runner-process";
+import { startRunnerProcess, type RunnerExit, type RunnerProcess, type StartRunnerProcess } from "./runner-process";
 
 export type RunnerState = "stopped" | "loading" | "ready" | "failed";
 
@@ -26,6 +26,18 @@ export interface RunnerStatus {
   contextLength: number | null;
   tokenizerFix: string | null;
   loadSeconds: number | null;
+  /** A runner spread over a distributed group: how, and (once loaded) each rank's process. */
+  group: RunnerGroup | null;
+}
+
+export interface RunnerGroup {
+  mode: "tensor" | "pipeline";
+  ranks: number;
+  /** Hosts in rank order, as the hostfile names them. */
+  hosts: string[];
+  /** The plan check's estimate of what each rank holds (weights, key/value cache, runtime). */
+  perRankBytes: number;
+  members: { rank: number; pid: number | null; host: string | null }[] | null;
 }
 
 export interface ModelRunnerOptions {
@@ -45,6 +57,10 @@ export interface ModelRunnerOptions {
   prepareTimeoutMs?: number;
   /** Called when the process goes away on its own accord (idle stop), so a pool can forget it. */
   onIdleStop?: () => void;
+  /** Starts the process; one python/runner_bridge.py unless given (a distributed group passes its launcher). */
+  start?: StartRunnerProcess;
+  /** Set for a distributed runner: shown in its status. */
+  group?: Omit<RunnerGroup, "members">;
 }
 
 export interface ModelRunner {
@@ -75,6 +91,9 @@ interface Job {
 type WaitEvent = Extract<RunEvent, { type: "queued" | "loading" }>;
 
 const CRASH_WINDOW_MS = 60_000;
+
+/** Errors a distributed group's rank 0 sends just before it exits: the group is gone, whatever the request. */
+const GROUP_FATAL = new Set(["RankLost", "GroupFailed"]);
 const CRASH_LIMIT = 3;
 
 /**
@@ -83,13 +102,13 @@ const CRASH_LIMIT = 3;
  * while idle and busy, restarted after a crash, and stopped when idle.
  */
 export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
-  const { name, modelPath, config, idleMs = 10 * 60_000, pingIntervalMs = 10_000, pingTimeoutMs = 20_000, prepareTimeoutMs = 60_000 } = options;
+  const { name, modelPath, config, idleMs = 10 * 60_000, pingIntervalMs = 10_000, pingTimeoutMs = 20_000, prepareTimeoutMs = 60_000, start = startRunnerProcess } = options;
   let proc: RunnerProcess | null = null;
   let state: RunnerState = "stopped";
   let starting = false;
   let stopping = false;
   let loadError: { errorType: string; message: string } | null = null;
-  let info: { contextLength: number | null; tokenizerFix: string | null; loadSeconds: number } | null = null;
+  let info: { contextLength: number | null; tokenizerFix: string | null; loadSeconds: number; members: RunnerGroup["members"] } | null = null;
   let lastProgress: WaitEvent | null = null;
   const queue: Job[] = [];
   let active: Job | null = null;
@@ -104,6 +123,8 @@ export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
   let killedFor: string | null = null;
   /** Bumped by every shutdown: a launch still checking health when the runner was stopped must not start Python. */
   let epoch = 0;
+  // A group that reported its own end: nothing more is sent to it while it exits.
+  let ending: RunnerProcess | null = null;
 
   const everyone = () => [...(active ? [active] : []), ...queue];
 
@@ -153,7 +174,7 @@ export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
   }
 
   function pump() {
-    if (state !== "ready" || active || !proc) return;
+    if (state !== "ready" || active || !proc || proc === ending) return;
     const job = queue.shift();
     if (!job) return armIdleTimer();
     active = job;
@@ -178,7 +199,7 @@ export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
         return;
       case "ready":
         state = "ready";
-        info = { contextLength: event.context_length, tokenizerFix: event.tokenizer_fix, loadSeconds: event.load_s };
+        info = { contextLength: event.context_length, tokenizerFix: event.tokenizer_fix, loadSeconds: event.load_s, members: event.group ?? null };
         lastError = null;
         startPinging(p);
         return pump();
@@ -189,6 +210,10 @@ export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
         pingSentAt = null;
         return;
       default: {
+        if (event.type === "error" && GROUP_FATAL.has(event.error_type)) {
+          ending = p;
+          lastCrash = `The group running ${name} broke: ${event.message}.`;
+        }
         if (!active || event.id !== active.id) return;
         disarm(active);
         active.channel.push(event);
@@ -201,7 +226,7 @@ export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
     }
   }
 
-  async function onExit(p: RunnerProcess, exit: { code: number | null; signal: string | null }) {
+  async function onExit(p: RunnerProcess, exit: RunnerExit) {
     if (p !== proc) return;
     proc = null;
     if (pingTimer) clearInterval(pingTimer);
@@ -210,7 +235,7 @@ export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
     const wasState = state;
     state = "stopped";
     if (stopping) return;
-    const how = exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code ?? "unknown"}`;
+    const how = exit.detail ?? (exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code ?? "unknown"}`);
 
     if (wasState === "loading") {
       const error = explainLoadFailure({
@@ -266,13 +291,25 @@ export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
       // A model the health check says cannot load is refused before Python starts.
       const refusal = await blockingFinding(modelPath, name);
       if (mine !== epoch) return;
-      starting = false;
       if (refusal) {
+        starting = false;
         state = "failed";
         lastError = { code: refusal.code, message: refusal.message, hint: refusal.hint };
         return failAll(refusal);
       }
-      const p = startRunnerProcess({ modelPath, config, onEvent: (e) => onEvent(p, e) });
+      let p: RunnerProcess;
+      try {
+        p = await start({ modelPath, config, onEvent: (e) => onEvent(p, e) });
+      } catch (error) {
+        starting = false;
+        state = "failed";
+        const failure = error instanceof WhetError ? error : new WhetError("runner_start_failed", `The runner for ${name} could not start: ${String(error)}`, "Try again; `whet doctor` checks the Python set-up.");
+        lastError = { code: failure.code, message: failure.message, hint: failure.hint };
+        return failAll(failure);
+      }
+      // Stopped while the process was starting: it is not wanted any more.
+      if (mine !== epoch) return void p.stop();
+      starting = false;
       proc = p;
       void p.exited.then((exit) => onExit(p, exit));
     })();
@@ -375,6 +412,9 @@ export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
           }
           case "error":
             finished = true;
+            if (GROUP_FATAL.has(event.error_type)) {
+              throw new WhetError(event.error_type === "RankLost" ? "rank_lost" : "group_failed", `${name}: ${event.message}. The reply being generated was lost.`, "Send the message again: the whole group is restarted. If a rank keeps leaving, check that host's memory and network.");
+            }
             throw new WhetError("generation_failed", `${name}: ${event.error_type}: ${event.message}`, "Check the messages (the chat template may reject a role) and the settings, then try again.");
         }
       }
@@ -415,6 +455,7 @@ export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
         contextLength: info?.contextLength ?? null,
         tokenizerFix: info?.tokenizerFix ?? null,
         loadSeconds: info?.loadSeconds ?? null,
+        group: options.group ? { ...options.group, members: info?.members ?? null } : null,
       };
     },
     warm() {

@@ -1,5 +1,7 @@
 import type { WhetConfig } from "../config";
 import { walkSafeModelFolder } from "../fs/walk-model-folder";
+import { createDistributedRunner } from "../distributed/distributed-runner";
+import { checkPlan, type GroupPlan, type GroupRequest, type PlanCheckDeps } from "../distributed/plan-check";
 import { resolveModel, type ResolvedModel } from "../models/resolve-model";
 import { createModelRunner, type ModelRunner, type RunnerStatus } from "./model-runner";
 
@@ -12,11 +14,19 @@ export interface RunnerPoolOptions {
   maxRunners?: number;
   /** Whether specs may be paths (a CLI's own pool); the app's pool takes names only. */
   allowPaths?: boolean;
+  /** What the distributed plan check may ask (tests give it a small machine). */
+  planDeps?: PlanCheckDeps;
 }
 
 export interface RunnerPool {
-  /** The runner for a model spec (path, workspace, org/name, org/name@rev), created on first use. */
-  runnerFor(spec: string): Promise<{ runner: ModelRunner; model: ResolvedModel; name: string }>;
+  /**
+   * The runner for a model spec (path, workspace, org/name, org/name@rev), created on first use.
+   * With `group` the model is (re)placed on a distributed group, after the plan check (which throws
+   * its refusal); the placement sticks, so later calls without `group` get the same group.
+   */
+  runnerFor(spec: string, options?: { group?: GroupRequest }): Promise<{ runner: ModelRunner; model: ResolvedModel; name: string }>;
+  /** Stops one model's runner and forgets its placement; false when none was up. */
+  stop(spec: string): Promise<boolean>;
   list(): RunnerStatus[];
   stopAll(): Promise<void>;
 }
@@ -32,6 +42,13 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
   const { config, maxRunners = 2 } = options;
   // Keyed by folder: `org/name` and `org/name@<its commit>` share one loaded model.
   const runners = new Map<string, { runner: ModelRunner; usedAt: number }>();
+  // Models placed on a group, by folder: kept across idle stops, dropped by stop().
+  const placements = new Map<string, GroupPlan>();
+
+  async function resolve(spec: string) {
+    const model = await resolveModel(spec, { hubCache: config.hubCache, workspaceRoot: config.workspaceRoot }, { allowPaths: options.allowPaths === true });
+    return { model, name: runnerName(spec, model) };
+  }
 
   async function makeRoom() {
     while (runners.size >= maxRunners) {
@@ -45,9 +62,17 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
   }
 
   return {
-    async runnerFor(spec) {
-      const model = await resolveModel(spec, { hubCache: config.hubCache, workspaceRoot: config.workspaceRoot }, { allowPaths: options.allowPaths === true });
-      const name = runnerName(spec, model);
+    async runnerFor(spec, request = {}) {
+      const { model, name } = await resolve(spec);
+      if (request.group) {
+        const plan = await checkPlan({ modelPath: model.path, name, request: request.group, config, ...(options.planDeps ? { deps: options.planDeps } : {}) });
+        const current = runners.get(model.path);
+        if (current) {
+          runners.delete(model.path);
+          await current.runner.stop();
+        }
+        placements.set(model.path, plan);
+      }
       if (!runners.has(model.path)) {
         // mlx-lm would follow a link out of the folder or block on a FIFO: such a folder never reaches a runner.
         await walkSafeModelFolder(model.path);
@@ -56,7 +81,9 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
       // Checked again after the await: a concurrent call for the same folder may have made it meanwhile.
       let entry = runners.get(model.path);
       if (!entry) {
-        const runner = createModelRunner({
+        const plan = placements.get(model.path);
+        const make = plan ? (o: Parameters<typeof createModelRunner>[0]) => createDistributedRunner({ ...o, plan }) : createModelRunner;
+        const runner = make({
           name,
           modelPath: model.path,
           config,
@@ -73,12 +100,22 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
       entry.usedAt = Date.now();
       return { runner: entry.runner, model, name };
     },
+    async stop(spec) {
+      const { model } = await resolve(spec);
+      placements.delete(model.path);
+      const entry = runners.get(model.path);
+      if (!entry) return false;
+      runners.delete(model.path);
+      await entry.runner.stop();
+      return true;
+    },
     list() {
       return [...runners.values()].map((r) => r.runner.status());
     },
     async stopAll() {
       const all = [...runners.values()];
       runners.clear();
+      placements.clear();
       await Promise.all(all.map((r) => r.runner.stop()));
     },
   };

@@ -11,11 +11,26 @@ export interface RunnerProcess {
   /** Asks the bridge to leave, then terminates it if it does not within `graceMs`. */
   stop(graceMs?: number): Promise<void>;
   kill(): void;
-  /** Resolves when the process has exited, with how. */
-  exited: Promise<{ code: number | null; signal: string | null }>;
+  /** Resolves when the process has exited, with how (`detail`: which part of a group failed, in words). */
+  exited: Promise<RunnerExit>;
   /** The last lines the bridge wrote to stderr (Python tracebacks land here). */
   stderrTail(): string[];
 }
+
+export interface RunnerExit {
+  code: number | null;
+  signal: string | null;
+  detail?: string;
+}
+
+export interface StartRunnerOptions {
+  modelPath: string;
+  config: Pick<WhetConfig, "python" | "projectRoot">;
+  onEvent: (event: BridgeEvent) => void;
+}
+
+/** How a runner's process is started: one bridge here (startRunnerProcess), or a group (lib/distributed/start-group.ts). */
+export type StartRunnerProcess = (options: StartRunnerOptions) => RunnerProcess | Promise<RunnerProcess>;
 
 const STDERR_LINES = 60;
 
@@ -23,11 +38,7 @@ const STDERR_LINES = 60;
  * Starts python/runner_bridge.py for one model folder with the project's
  * Python. Its only channel is this pipe: no port is opened.
  */
-export function startRunnerProcess(options: {
-  modelPath: string;
-  config: Pick<WhetConfig, "python" | "projectRoot">;
-  onEvent: (event: BridgeEvent) => void;
-}): RunnerProcess {
+export function startRunnerProcess(options: StartRunnerOptions): RunnerProcess {
   const { modelPath, config, onEvent } = options;
   const child = execa(config.python, [join(config.projectRoot, "python", "runner_bridge.py"), modelPath], {
     stdin: "pipe",

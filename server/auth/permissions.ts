@@ -81,6 +81,13 @@ export const PROCEDURES: Record<string, Rule> = {
   "admin.tokens": admin,
   "admin.revokeToken": { ...admin, audit: "token.revoke" },
   "admin.audit": admin,
+  // Distributed runners hold several processes (or machines): only admins place, start and stop them.
+  "cluster.overview": read,
+  "cluster.saveHostfile": { ...admin, audit: "cluster.hostfile" },
+  "cluster.clearHostfile": { ...admin, audit: "cluster.hostfile-clear" },
+  "cluster.checkHosts": admin,
+  "cluster.start": { ...admin, audit: (input) => ({ action: "runner.start", target: targetOf(input) }) },
+  "cluster.stop": { ...admin, audit: (input) => ({ action: "runner.stop", target: targetOf(input) }) },
 };
 
 /**
@@ -121,6 +128,7 @@ export const PAGES: Record<string, Role | "public"> = {
   "/repair/next": "viewer",
   "/account": "viewer",
   "/admin/users": "admin",
+  "/cluster": "admin",
   "/admin/audit": "admin",
   "/sign-in": "public",
   "/setup": "public",

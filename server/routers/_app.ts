@@ -2,6 +2,7 @@ import { router } from "../trpc/init";
 import { accountRouter } from "./account";
 import { adminRouter } from "./admin";
 import { chatRouter } from "./chat";
+import { clusterRouter } from "./cluster";
 import { convertRouter } from "./convert";
 import { hubRouter } from "./hub";
 import { modelsRouter } from "./models";
@@ -19,6 +20,7 @@ export const appRouter = router({
   convert: convertRouter,
   account: accountRouter,
   admin: adminRouter,
+  cluster: clusterRouter,
 });
 
 export type AppRouter = typeof appRouter;
