@@ -1,3 +1,4 @@
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { execa } from "execa";
@@ -27,11 +28,17 @@ async function groupOf(modelPath: string): Promise<{ launchers: string[]; ranks:
 }
 
 describe("whet run and whet serve on a group of local ranks", () => {
-  it("runs a prompt on 2 ranks, and refuses a split SmolLM2's heads do not allow", async () => {
+  it("runs a prompt on 2 ranks (by count and by hostfile), and refuses a split SmolLM2's heads do not allow", async () => {
     const { root, env } = await home();
     const run = await execa("node", [bin, "run", "chat-ws", "Hello there", "--ranks", "2", "--max-tokens", "6", "--temperature", "0", "--json"], { env, cwd: root, reject: false });
     expect(run.exitCode).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ status: "success", data: { model: "chat-ws", tokens_generated: 6, distributed: { ranks: 2, mode: "tensor" } } });
+
+    // The same through --hostfile: mlx.launch reads the file; both entries are this machine, so nothing is contacted.
+    const hostfile = join(root, "hosts.json");
+    await writeFile(hostfile, JSON.stringify([{ ssh: "127.0.0.1", ips: ["127.0.0.1"] }, { ssh: "127.0.0.1", ips: ["127.0.0.1"] }]));
+    const viaHostfile = await execa("node", [bin, "run", "chat-ws", "Hello there", "--hostfile", hostfile, "--max-tokens", "6", "--temperature", "0", "--json"], { env, cwd: root, reject: false });
+    expect(JSON.parse(viaHostfile.stdout)).toMatchObject({ status: "success", data: { tokens_generated: 6, distributed: { ranks: 2, hosts: ["127.0.0.1", "127.0.0.1"] } } });
 
     const smollm2 = join(defaultModelsDir(loadConfig()), SMOLLM2.name);
     const refused = await execa("node", [bin, "serve", "--model", smollm2, "--ranks", "2", "--port", "0", "--json"], { env, cwd: root, reject: false });

@@ -102,4 +102,15 @@ describe("distributed runner (mlx.launch, ring backend on loopback)", () => {
     expect(await processStats({ pids: [second.pgid, ...second.ranks] })).toEqual([]);
     expect(await processStats({ pgid: second.pgid })).toEqual([]);
   });
+
+  it("stops a group that is still loading, leaving no process", async () => {
+    const { runner } = await tinyGroup();
+    runner.warm();
+    await expect.poll(() => runner.status().pid, { timeout: 10_000 }).not.toBeNull();
+    const pgid = runner.status().pid as number;
+    await expect.poll(async () => (await processStats({ pgid })).length, { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
+    await runner.stop();
+    expect(runner.status().state).toBe("stopped");
+    expect(await processStats({ pgid })).toEqual([]);
+  });
 });

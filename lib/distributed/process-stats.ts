@@ -15,15 +15,17 @@ function seconds(time: string): number {
 }
 
 /**
- * Resident memory and CPU time of this machine's processes, as `ps` reports
- * them (Linux and macOS alike), optionally only some pids or one process group.
+ * Resident memory and CPU time of this machine's live processes, as `ps`
+ * reports them (Linux and macOS alike), optionally only some pids or one
+ * process group. Zombies (exited, waiting for a parent to reap them) hold no
+ * memory and run nothing: they are left out.
  */
 export async function processStats(filter: { pids?: readonly number[]; pgid?: number } = {}): Promise<ProcessStats[]> {
-  const { stdout } = await execa("ps", ["-A", "-o", "pid=,pgid=,rss=,time="], { reject: false, timeout: 10_000 });
+  const { stdout } = await execa("ps", ["-A", "-o", "pid=,pgid=,rss=,time=,stat="], { reject: false, timeout: 10_000 });
   const rows: ProcessStats[] = [];
   for (const line of String(stdout ?? "").split("\n")) {
-    const [pid, pgid, rss, time] = line.trim().split(/\s+/);
-    if (!pid || !pgid || !rss || !time) continue;
+    const [pid, pgid, rss, time, stat] = line.trim().split(/\s+/);
+    if (!pid || !pgid || !rss || !time || !stat || stat.startsWith("Z")) continue;
     const row = { pid: Number(pid), pgid: Number(pgid), rssBytes: Number(rss) * 1024, cpuSeconds: seconds(time) };
     if (filter.pids && !filter.pids.includes(row.pid)) continue;
     if (filter.pgid !== undefined && row.pgid !== filter.pgid) continue;

@@ -11,11 +11,14 @@ import type { RunnerProcess } from "../runner/runner-process";
 import { freePortBlock } from "./free-ports";
 import { formatHostfile } from "./hostfile";
 import type { GroupPlan } from "./plan-check";
+import { processStats } from "./process-stats";
 import { rankFailure } from "./rank-failure";
 
 const TAIL_LINES = 200;
 /** After rank 0's channel closes on its own, how long the launcher gets to wind the group down before it is killed. */
 const WIND_DOWN_MS = 5_000;
+/** How long mlx.launch gets to reap ranks that were killed before it is killed too. */
+const REAP_MS = 2_000;
 
 // mlx.launch's console script, run with the project's Python so it need not sit beside it on PATH.
 const MLX_LAUNCH = "import sys; from mlx._distributed_utils.launch import main; sys.argv[0] = 'mlx.launch'; sys.exit(main())";
@@ -31,6 +34,26 @@ function killGroup(pid: number | undefined): void {
   } catch {
     // ESRCH: the group is already gone.
   }
+}
+
+/**
+ * Ends a group so that nothing is left, not even zombies: the ranks first, so
+ * that mlx.launch sees them go and reaps them, then (if it has not left by
+ * then) everything in the group at once.
+ */
+async function endGroup(pid: number | undefined, launcherExited: Promise<unknown>): Promise<void> {
+  if (pid === undefined) return;
+  for (const member of await processStats({ pgid: pid })) {
+    if (member.pid === pid) continue;
+    try {
+      process.kill(member.pid, "SIGKILL");
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  const timer = setTimeout(() => killGroup(pid), REAP_MS);
+  await launcherExited;
+  clearTimeout(timer);
 }
 
 function installExitHook() {
@@ -65,19 +88,23 @@ export async function startGroupProcess(options: {
   onEvent: (event: BridgeEvent) => void;
 }): Promise<RunnerProcess> {
   const { plan, modelPath, config, onEvent } = options;
-  const dir = await mkdtemp(join(tmpdir(), "whet-group-"));
-  const socketPath = join(dir, "control.sock");
   const rank0 = plan.hostfile.hosts[0]?.ips[0] ?? "127.0.0.1";
   const ringPorts = plan.hostfile.hosts.reduce((n, h) => n + h.ips.length, 0);
   const base = await freePortBlock(ringPorts + 1, rank0);
+  const dir = await mkdtemp(join(tmpdir(), "whet-group-"));
+  const socketPath = join(dir, "control.sock");
   const hostfilePath = join(dir, "hostfile.json");
-  if (!plan.local) await writeFile(hostfilePath, formatHostfile(plan.hostfile));
-
   const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(socketPath, () => resolve());
-  });
+  try {
+    if (!plan.local) await writeFile(hostfilePath, formatHostfile(plan.hostfile));
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(socketPath, () => resolve());
+    });
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
 
   const env = [
     `WHET_CONTROL_SOCKET=${socketPath}`,
@@ -142,7 +169,7 @@ export async function startGroupProcess(options: {
       onEvent(event);
     });
     socket.on("close", () => {
-      if (!gone) windDown = setTimeout(() => killGroup(pid), WIND_DOWN_MS);
+      if (!gone) windDown = setTimeout(() => void endGroup(pid, exited), WIND_DOWN_MS);
     });
   });
 
@@ -177,14 +204,15 @@ export async function startGroupProcess(options: {
     send,
     async stop(graceMs = 5000) {
       if (gone) return;
-      send({ op: "shutdown" });
+      // Before rank 0 has connected there is nobody to ask: the group goes at once.
+      if (!send({ op: "shutdown" })) return endGroup(pid, exited);
       control?.end();
-      const timer = setTimeout(() => killGroup(pid), graceMs);
+      const timer = setTimeout(() => void endGroup(pid, exited), graceMs);
       await exited;
       clearTimeout(timer);
     },
     kill() {
-      killGroup(pid);
+      void endGroup(pid, exited);
     },
     exited,
     stderrTail: () => [...tail],
