@@ -1,4 +1,4 @@
-import { mkdir } from "node:fs/promises";
+import { mkdir, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { DefectId } from "../lib/factory/defects";
 import type { LlamaShape } from "../lib/factory/llama";
@@ -36,7 +36,9 @@ export async function killCases(root: string, shape: Partial<LlamaShape> = DRILL
     return { name, args: ["convert", src, output, ...flags], output, reset: output, untouched: [src, hubCache] };
   };
   const served = await source("served", [], 3);
-  const hub = await startHubFixture({ repos: [{ id: "drill/served", revisions: [{ dir: served }] }] });
+  const hub = await startHubFixture({ repos: [{ id: "drill/served", revisions: [{ dir: served }] }], writeTokens: [PUSH_TOKEN], user: { name: "drill" } });
+  const pushed = await source("pushed", [], 3);
+  const files = await localFiles(pushed);
   const cloneOutput = join(workspaces, "cloned");
   const pulled = join(hubCache, "models--drill--served");
   const cases: KillCase[] = [
@@ -50,6 +52,43 @@ export async function killCases(root: string, shape: Partial<LlamaShape> = DRILL
     { name: "clone", args: ["clone", "drill/served", cloneOutput], output: cloneOutput, reset: cloneOutput, untouched: [served, hubCache] },
     // A pull's output is the snapshot; the cache around it is what it writes, so only the served source is untouched.
     { name: "pull", args: ["pull", "drill/served"], output: join(pulled, "snapshots"), reset: pulled, untouched: [served] },
+    // Each trial pushes to a repo of its own: the Hub has no delete to start over with.
+    {
+      name: "push",
+      args: (trial) => ["push", pushed, `drill/pushed-${trial}`, "--create"],
+      output: pushed,
+      reset: join(root, "nothing-to-reset"),
+      untouched: [pushed, hubCache],
+      remote: (trial) => remoteState(hub.url, `drill/pushed-${trial}`, files),
+    },
   ];
-  return { cases, hub, env: { HF_ENDPOINT: hub.url, HF_HOME: hfHome, HF_HUB_CACHE: hubCache, WHET_HOME: join(root, "home"), WHET_WORKSPACES: workspaces, HF_TOKEN: "" } };
+  return { cases, hub, env: { HF_ENDPOINT: hub.url, HF_HOME: hfHome, HF_HUB_CACHE: hubCache, WHET_HOME: join(root, "home"), WHET_WORKSPACES: workspaces, HF_TOKEN: PUSH_TOKEN } };
+}
+
+const PUSH_TOKEN = "hf_drill_write_token_0123456789";
+
+/** Each file of a folder and its size. */
+async function localFiles(dir: string): Promise<Map<string, number>> {
+  const sizes = new Map<string, number>();
+  for (const name of await readdir(dir, { recursive: true })) {
+    const info = await stat(join(dir, name));
+    if (info.isFile()) sizes.set(name, info.size);
+  }
+  return sizes;
+}
+
+/**
+ * What a push left on the Hub: nothing (no repo, or only the Hub's own
+ * `.gitattributes`), every file with its size, or something in between,
+ * which an atomic commit must never show.
+ */
+async function remoteState(hubUrl: string, repo: string, expected: Map<string, number>): Promise<"absent" | "complete" | string> {
+  const response = await fetch(`${hubUrl}/api/models/${repo}/tree/main?recursive=true`, { headers: { authorization: `Bearer ${PUSH_TOKEN}` } });
+  if (response.status === 404) return "absent";
+  if (!response.ok) return `the Hub answered HTTP ${response.status} for ${repo}`;
+  const entries = (await response.json()) as { type: string; path: string; size: number; lfs?: { size: number } }[];
+  const remote = new Map(entries.filter((e) => e.type === "file" && e.path !== ".gitattributes").map((e) => [e.path, e.lfs?.size ?? e.size]));
+  if (remote.size === 0) return "absent";
+  const same = remote.size === expected.size && [...expected].every(([path, size]) => remote.get(path) === size);
+  return same ? "complete" : `${repo} holds ${remote.size} of ${expected.size} files: a push was half applied`;
 }

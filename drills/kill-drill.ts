@@ -9,13 +9,20 @@ import { contentHashes } from "./content-hashes";
 /** One operation to kill at random moments: the `whet` command that runs it and what it must never harm. */
 export interface KillCase {
   name: string;
-  args: string[];
+  /** The command for one trial (trial 0 is the uninterrupted reference run). */
+  args: string[] | ((trial: number) => string[]);
   /** Where the output appears (a workspace, or a cache snapshot). */
   output: string;
   /** What is removed between trials so each starts from nothing (the workspace, or the cache repo). */
   reset: string;
   /** Folders that must be byte-identical after every trial (the source, the HF cache). */
   untouched: string[];
+  /**
+   * For an output that is not a local folder (a push's remote repo): what a
+   * trial left there. "absent" is as before the run, "complete" as after an
+   * uninterrupted one; anything else is the problem seen.
+   */
+  remote?: (trial: number) => Promise<"absent" | "complete" | string>;
 }
 
 export interface TrialFailure {
@@ -80,9 +87,10 @@ export async function killDrill(params: {
 }): Promise<KillReport> {
   const { kase, trials, projectRoot, env } = params;
   const random = seededRandom(params.seed);
+  const argsFor = (trial: number) => (typeof kase.args === "function" ? kase.args(trial) : kase.args);
   const before = await Promise.all(kase.untouched.map((dir) => contentHashes(dir)));
   await rm(kase.reset, { recursive: true, force: true });
-  const full = await runWhet(projectRoot, kase.args, env, null);
+  const full = await runWhet(projectRoot, argsFor(0), env, null);
   if (full.code !== 0) throw new Error(`${kase.name}: the uninterrupted run failed (exit ${full.code}): ${full.stderr}`);
   const reference = await contentHashes(kase.output);
   const report: KillReport = { kase: kase.name, trials, killed: 0, failures: [], worstTrialMs: 0, fullRunMs: full.ms };
@@ -92,7 +100,7 @@ export async function killDrill(params: {
     const killAfterMs = Math.round(random() * full.ms);
     const started = performance.now();
     const fail = (problem: string) => report.failures.push({ kase: kase.name, trial, killAfterMs, problem });
-    const killed = await runWhet(projectRoot, kase.args, env, killAfterMs);
+    const killed = await runWhet(projectRoot, argsFor(trial), env, killAfterMs);
     if (killed.signal === "SIGKILL") report.killed++;
     else if (killed.code !== 0) fail(`the run exited ${killed.code} before it was killed: ${killed.stderr}`);
 
@@ -100,13 +108,22 @@ export async function killDrill(params: {
     kase.untouched.forEach((dir, i) => {
       if (!isDeepStrictEqual(after[i], before[i])) fail(`${dir} changed`);
     });
-    const left = await contentHashes(kase.output);
-    const complete = isDeepStrictEqual(left, reference);
-    if (left && !complete && (await checkModel(kase.output)).healthy) fail("an incomplete output is reported healthy");
+    let complete: boolean;
+    if (kase.remote) {
+      const state = await kase.remote(trial);
+      if (state !== "absent" && state !== "complete") fail(state);
+      complete = state === "complete";
+    } else {
+      const left = await contentHashes(kase.output);
+      complete = isDeepStrictEqual(left, reference);
+      if (left && !complete && (await checkModel(kase.output)).healthy) fail("an incomplete output is reported healthy");
+    }
     if (!complete) {
-      const again = await runWhet(projectRoot, kase.args, env, null);
+      const again = await runWhet(projectRoot, argsFor(trial), env, null);
       if (again.code !== 0) fail(`the next run did not finish (exit ${again.code}): ${again.stderr.replace(/\s+/g, " ").slice(-300)}`);
-      else if (!isDeepStrictEqual(await contentHashes(kase.output), reference)) fail("the next run's output differs from an uninterrupted run's");
+      else if (kase.remote ? (await kase.remote(trial)) !== "complete" : !isDeepStrictEqual(await contentHashes(kase.output), reference)) {
+        fail("the next run's output differs from an uninterrupted run's");
+      }
     }
     const ms = performance.now() - started;
     report.worstTrialMs = Math.max(report.worstTrialMs, ms);
