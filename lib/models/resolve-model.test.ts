@@ -61,7 +61,7 @@ describe("resolveModel", () => {
     const outside = join(root, "outside");
     await mkdir(outside);
     await writeFile(join(outside, "config.json"), "{}");
-    const sneaky = `x/${"../".repeat(2)}${relative(process.cwd(), outside)}`;
+    const sneaky = `x/../${relative(process.cwd(), outside)}`;
     await symlink(outside, join(roots.workspaceRoot, "linked"));
     for (const spec of ["/etc", "../..", "..", "~/", "~", ".", "./tiny-fixed", outside, sneaky, "x/../../../folder", "acme/tiny-llama/../../x", "tiny-fixed@../../x", "a\\..\\b"]) {
       await expect(resolveModel(spec, roots), spec).rejects.toMatchObject({ code: "invalid_model", message: expect.stringMatching(/is not a model name/) });
