@@ -1,7 +1,7 @@
 import type { ActiveReplies } from "../../lib/chat/active-replies";
 import type { UserStore } from "../../lib/auth/user-store";
 import type { ChatStore } from "../../lib/chat/chat-store";
-import { closeSync, constants, fstatSync, openSync, readFileSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { basename, join } from "node:path";
 import { WhetError } from "../../lib/errors";
 import { SENTINEL_FILE } from "../../lib/workspace/sentinel";
@@ -24,7 +24,9 @@ function readCreatorSync(workspace: string): string | null {
     fd = openSync(join(workspace, SENTINEL_FILE), constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
     const info = fstatSync(fd);
     if (!info.isFile() || info.size > MAX_SENTINEL_BYTES) return null;
-    const creator = (JSON.parse(readFileSync(fd, "utf8")) as { created_by?: unknown }).created_by;
+    const bytes = Buffer.alloc(info.size);
+    readSync(fd, bytes, 0, info.size, 0);
+    const creator = (JSON.parse(bytes.toString("utf8")) as { created_by?: unknown }).created_by;
     return typeof creator === "string" ? creator : null;
   } catch {
     return null;
