@@ -4,6 +4,7 @@ import { cloneFromHub } from "./clone-from-hub";
 test("a model that cannot load shows its finding and a way to fix it within two seconds, not a reply that waits forever", async ({ page }, testInfo) => {
   await cloneFromHub(page, "whetstone-demo/tiny-llama-broken-index", "broken-chat");
   await page.goto("/chat?model=broken-chat");
+  await page.locator("body[data-hydrated]").waitFor();
   await page.getByLabel("Message").fill("Hello?");
   await page.getByRole("button", { name: "Send" }).click();
   const failure = page.getByTestId("load-failure");

@@ -17,6 +17,7 @@ test("four tabs chatting with one model at once: none dropped, no tokens crossin
   await Promise.all(
     tabs.map(async (tab, i) => {
       await tab.goto("/chat?model=tabs-ws");
+      await tab.locator("body[data-hydrated]").waitFor();
       await tab.getByRole("button", { name: "Settings" }).click();
       await tab.getByLabel("Max tokens").fill("24");
       await tab.getByLabel("Temperature").fill("0");

@@ -3,6 +3,8 @@ import { expect, type Locator, type Page } from "@playwright/test";
 /** Searches the Hub page for a demo-hub repo and clones it into a workspace; returns the result row. */
 export async function cloneFromHub(page: Page, repo: string, name: string): Promise<Locator> {
   await page.goto("/hub");
+  // Typing before React hydrates the page is lost.
+  await page.locator("body[data-hydrated]").waitFor();
   await page.getByRole("searchbox").or(page.getByLabel("Search models")).fill(repo.split("/")[1] as string);
   await page.getByRole("button", { name: "Search" }).click();
   const row = page.locator(`[data-repo="${repo}"]`);

@@ -8,6 +8,7 @@ const SMOL = "whetstone-demo/SmolLM2-135M-Instruct";
  */
 test("two downloads: pause and resume one, reload the page, both finish; the Downloads page shows each file", async ({ page }, testInfo) => {
   await page.goto(`/hub?q=${encodeURIComponent("SmolLM2")}`);
+  await page.locator("body[data-hydrated]").waitFor();
   const row = page.locator(`[data-repo="${SMOL}"]`);
   await row.getByRole("button", { name: "Pull to cache" }).click();
   await row.getByRole("button", { name: "Clone…" }).click();

@@ -6,6 +6,7 @@ test("the defect matrix shows what each model has, and repairs a model from a ce
   await cloneFromHub(page, "whetstone-demo/tiny-llama-no-index", "no-index");
 
   await page.goto("/matrix");
+  await page.locator("body[data-hydrated]").waitFor();
   const matrix = page.getByTestId("defect-matrix");
   await expect(matrix.locator('[data-model="eos-null"]')).toBeVisible();
   await expect(matrix.locator('[data-model="no-index"]')).toBeVisible();

@@ -9,6 +9,7 @@ async function shot(page: Page, testInfo: import("@playwright/test").TestInfo, n
 /** Step 1 from a Hub id: the repo is fetched, then diagnosed. */
 async function chooseFromHub(page: Page, repo: string) {
   await page.goto("/repair");
+  await page.locator("body[data-hydrated]").waitFor();
   await expect(page.getByRole("heading", { level: 1 })).toBeFocused();
   await page.getByLabel("Hub repository").fill(repo);
   await page.getByRole("button", { name: "Fetch and diagnose" }).click();
@@ -73,6 +74,7 @@ test("the wizard's first step, keyboard only, at phone width and in dark mode", 
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: "dark" });
   const page = await context.newPage();
   await page.goto("/repair");
+  await page.locator("body[data-hydrated]").waitFor();
   await expect(page.getByRole("heading", { level: 1 })).toBeFocused();
   await page.keyboard.press("Tab");
   await page.keyboard.type("whetstone-demo/tiny-llama-eos-null");

@@ -3,6 +3,7 @@ import { expect, test } from "@playwright/test";
 test("search, clone a broken model, see why, repair it, and load the result in mlx-lm", async ({ page }, testInfo) => {
   // Search the hub.
   await page.goto("/hub");
+  await page.locator("body[data-hydrated]").waitFor();
   await page.getByRole("searchbox").or(page.getByLabel("Search models")).fill("broken-index");
   await page.getByRole("button", { name: "Search" }).click();
   const row = page.locator('[data-repo="whetstone-demo/tiny-llama-broken-index"]');
@@ -43,5 +44,6 @@ test("search, clone a broken model, see why, repair it, and load the result in m
 
   // The source workspace was not modified by the repair.
   await page.goto("/workspaces/broken-ws");
+  await page.locator("body[data-hydrated]").waitFor();
   await expect(page.getByTestId("health-badge")).toHaveText("unhealthy");
 });

@@ -22,6 +22,9 @@ function chatUrl(query: { model?: string | null; c?: string | null }): string {
   return `/chat${params.size ? `?${params.toString()}` : ""}`;
 }
 
+/** Error codes that mean the model itself cannot be loaded (not a passing problem). */
+const LOAD_REFUSALS = new Set(["model_not_runnable", "load_failed", "unsafe_file", "runner_crash_loop"]);
+
 function Chat() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -36,7 +39,8 @@ function Chat() {
   const conversation = useQuery(trpc.chat.conversation.queryOptions(conversationId ? { id: conversationId } : skipToken));
   // The model to chat with: the conversation's, the one asked for, the one used last, or the first that runs.
   const lastUsed = [...(conversations.data ?? [])].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt)).find((c) => models.data?.some((m) => m.id === c.model))?.model;
-  const model = conversation.data?.conversation.model ?? search.get("model") ?? lastUsed ?? models.data?.[0]?.id ?? null;
+  // While an open conversation loads, no other model stands in for it (warming that one would evict this one's runner).
+  const model = conversationId ? (conversation.data?.conversation.model ?? null) : (search.get("model") ?? lastUsed ?? models.data?.[0]?.id ?? null);
 
   const [settings, setSettings] = useState<ChatSettings>(DEFAULT_SETTINGS);
   const [showSettings, setShowSettings] = useState(false);
@@ -100,7 +104,10 @@ function Chat() {
   const byModel = new Map<string, NonNullable<typeof conversations.data>>();
   for (const c of conversations.data ?? []) byModel.set(c.model, [...(byModel.get(c.model) ?? []), c]);
   const runner = runners.data?.find((r) => r.name === model) ?? null;
-  const loadFailure = runner?.state === "failed" ? runner.lastError : null;
+  // Why the model cannot answer: its runner failed to load, or the reply was refused for a finding that blocks loading.
+  const refused = reply.error as { message?: string; data?: { whet?: { code?: string; hint?: string } | null } | null } | null;
+  const refusedLoad = refused?.data?.whet?.code && LOAD_REFUSALS.has(refused.data.whet.code) ? { message: refused.message ?? "", hint: refused.data.whet.hint ?? "" } : null;
+  const loadFailure = (runner?.state === "failed" ? runner.lastError : null) ?? refusedLoad;
   useEffect(() => setWaitingForModel(Boolean(reply.live?.waiting)), [reply.live?.waiting]);
   // A model that cannot load never answers: the waiting reply ends and the reason shows instead.
   const abandon = reply.abandon;
@@ -211,7 +218,7 @@ function Chat() {
         </div>
         {loadFailure && model ? (
           <div role="alert" data-testid="load-failure" className="mt-2 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-900">
-            <p className="font-medium">{model} cannot be loaded: {loadFailure.message}</p>
+            <p className="font-medium">{loadFailure.message.startsWith(model) ? loadFailure.message : `${model} cannot be loaded: ${loadFailure.message}`}</p>
             <p className="mt-1">{loadFailure.hint}</p>
             <Link href={`/repair/diagnose?model=${encodeURIComponent(model)}`} className="mt-2 inline-block font-medium underline">
               Fix this model
@@ -257,7 +264,7 @@ function Chat() {
               <span className="inline-block h-4 w-2 animate-pulse bg-stone-400 align-middle" aria-hidden />
             </div>
           ) : null}
-          <ErrorBox error={reply.error ?? create.error ?? send.error ?? update.error ?? remove.error ?? conversation.error} />
+          <ErrorBox error={(refusedLoad ? null : reply.error) ?? create.error ?? send.error ?? update.error ?? remove.error ?? conversation.error} />
           <div ref={bottom} />
         </div>
 
