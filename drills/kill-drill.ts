@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
@@ -39,6 +40,8 @@ export interface KillReport {
   failures: TrialFailure[];
   /** The longest trial: kill, checks, and the run that resumes or cleans up. */
   worstTrialMs: number;
+  /** The most memory any `whet` process of the drill held (peak resident set, sampled). */
+  worstRssMb: number;
   fullRunMs: number;
 }
 
@@ -47,6 +50,18 @@ interface Run {
   signal: NodeJS.Signals | null;
   ms: number;
   stderr: string;
+  peakRssMb: number;
+}
+
+/** The process's peak resident set so far (Linux), in MB; 0 where /proc has no answer. */
+function peakRss(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const kb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+    return kb / 1024;
+  } catch {
+    return 0;
+  }
 }
 
 function runWhet(projectRoot: string, args: string[], env: Record<string, string>, killAfterMs: number | null): Promise<Run> {
@@ -63,10 +78,15 @@ function runWhet(projectRoot: string, args: string[], env: Record<string, string
   child.stdout.on("data", keep);
   child.stderr.on("data", keep);
   const timer = killAfterMs === null ? null : setTimeout(() => child.kill("SIGKILL"), killAfterMs);
+  let peak = 0;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, peakRss(child.pid));
+  }, 25);
   return new Promise((resolve) => {
     child.on("exit", (code, signal) => {
       if (timer) clearTimeout(timer);
-      resolve({ code, signal, ms: performance.now() - started, stderr });
+      clearInterval(sampler);
+      resolve({ code, signal, ms: performance.now() - started, stderr, peakRssMb: peak });
     });
   });
 }
@@ -93,7 +113,7 @@ export async function killDrill(params: {
   const full = await runWhet(projectRoot, argsFor(0), env, null);
   if (full.code !== 0) throw new Error(`${kase.name}: the uninterrupted run failed (exit ${full.code}): ${full.stderr}`);
   const reference = await contentHashes(kase.output);
-  const report: KillReport = { kase: kase.name, trials, killed: 0, failures: [], worstTrialMs: 0, fullRunMs: full.ms };
+  const report: KillReport = { kase: kase.name, trials, killed: 0, failures: [], worstTrialMs: 0, worstRssMb: full.peakRssMb, fullRunMs: full.ms };
 
   for (let trial = 1; trial <= trials; trial++) {
     await rm(kase.reset, { recursive: true, force: true });
@@ -101,6 +121,7 @@ export async function killDrill(params: {
     const started = performance.now();
     const fail = (problem: string) => report.failures.push({ kase: kase.name, trial, killAfterMs, problem });
     const killed = await runWhet(projectRoot, argsFor(trial), env, killAfterMs);
+    report.worstRssMb = Math.max(report.worstRssMb, killed.peakRssMb);
     if (killed.signal === "SIGKILL") report.killed++;
     else if (killed.code !== 0) fail(`the run exited ${killed.code} before it was killed: ${killed.stderr}`);
 
@@ -120,6 +141,7 @@ export async function killDrill(params: {
     }
     if (!complete) {
       const again = await runWhet(projectRoot, argsFor(trial), env, null);
+      report.worstRssMb = Math.max(report.worstRssMb, again.peakRssMb);
       if (again.code !== 0) fail(`the next run did not finish (exit ${again.code}): ${again.stderr.replace(/\s+/g, " ").slice(-300)}`);
       else if (kase.remote ? (await kase.remote(trial)) !== "complete" : !isDeepStrictEqual(await contentHashes(kase.output), reference)) {
         fail("the next run's output differs from an uninterrupted run's");

@@ -13,6 +13,7 @@ describe("kill drill", () => {
       for (const kase of setup.cases) {
         const report = await killDrill({ kase, trials: 2, seed: 11, projectRoot: process.cwd(), env: setup.env });
         expect(report.failures, kase.name).toEqual([]);
+        expect(report.worstRssMb, kase.name).toBeGreaterThan(0);
       }
     } finally {
       await setup.hub.close();

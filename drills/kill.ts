@@ -22,7 +22,7 @@ try {
     const report = await killDrill({ kase, trials, seed, projectRoot: process.cwd(), env: setup.env, onTrial: (line) => process.stderr.write(`\r\x1b[2K${line}`) });
     reports.push(report);
     process.stderr.write("\r\x1b[2K");
-    console.log(`${kase.name.padEnd(24)} trials ${report.trials}, killed ${report.killed}, failures ${report.failures.length}, full run ${Math.round(report.fullRunMs)} ms, worst trial ${Math.round(report.worstTrialMs)} ms`);
+    console.log(`${kase.name.padEnd(24)} trials ${report.trials}, killed ${report.killed}, failures ${report.failures.length}, full run ${Math.round(report.fullRunMs)} ms, worst trial ${Math.round(report.worstTrialMs)} ms, worst memory ${Math.round(report.worstRssMb)} MB`);
     for (const f of report.failures) console.log(`  ✗ trial ${f.trial} (kill after ${f.killAfterMs} ms): ${f.problem}`);
   }
 } finally {
