@@ -1,6 +1,6 @@
 "use client";
 
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { Suspense, useState } from "react";
@@ -66,7 +66,8 @@ function HubSearch() {
   const [text, setText] = useState(query);
   const [open, setOpen] = useState<string | null>(null);
   const info = useQuery(trpc.system.info.queryOptions());
-  const results = useQuery(trpc.hub.search.queryOptions({ query, mlxOnly: false, limit: 30 }));
+  // The rows stay while a new search runs (an open clone form keeps what was typed), then are replaced.
+  const results = useQuery(trpc.hub.search.queryOptions({ query, mlxOnly: false, limit: 30 }, { placeholderData: keepPreviousData }));
   const pull = useMutation(trpc.operations.start.mutationOptions());
   // Clones started before a reload keep running on the server; show them again.
   const jobs = useQuery(trpc.operations.list.queryOptions({ kinds: ["clone"], states: ["queued", "running"] }, { refetchInterval: 3_000 }));

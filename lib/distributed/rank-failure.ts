@@ -10,8 +10,9 @@ const RANK0_LINE = /^\[whet\] rank (\d{1,4}) of the group left/;
 /**
  * Which rank brought the group down, from the group's log. Rank 0 names a
  * rank that left ("[whet] rank 1 of the group left ...") and then exits on
- * purpose, so mlx.launch may log rank 0 first; without that line, the first
- * rank mlx.launch saw fail ("[WARN] Node with rank 1 exited with code -9").
+ * purpose, so mlx.launch may log rank 0 first; without that line, a rank a
+ * signal killed ("[WARN] Node with rank 1 exited with code -9": the others
+ * only noticed a lost peer and exited after it), else the first to fail.
  */
 export function rankFailure(lines: readonly string[]): RankFailure | null {
   const codes = new Map<number, number>();
@@ -26,6 +27,7 @@ export function rankFailure(lines: readonly string[]): RankFailure | null {
     const left = RANK0_LINE.exec(line);
     if (left) named ??= Number(left[1]);
   }
-  const rank = named ?? first;
+  const killed = [...codes].find(([, code]) => code < 0)?.[0] ?? null;
+  const rank = named ?? killed ?? first;
   return rank === null ? null : { rank, code: codes.get(rank) ?? null };
 }

@@ -253,6 +253,8 @@ export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
     const now = Date.now();
     crashTimes.push(now);
     while (crashTimes.length && (crashTimes[0] as number) < now - CRASH_WINDOW_MS) crashTimes.shift();
+    // A group's exit says which rank went (the surviving ranks only saw a lost peer): that is the report.
+    if (exit.detail && ending === p) lastCrash = `The group running ${name} broke: ${exit.detail}.`;
     lastCrash ??= `The runner for ${name} crashed (${how}) and was restarted.`;
     const crash =
       killedFor === "runner_request_timeout"
