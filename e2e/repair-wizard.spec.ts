@@ -58,7 +58,8 @@ test("the repair wizard takes every broken demo model from its Hub id to a chat 
     await page.getByLabel("Max tokens").fill("8");
     await page.getByLabel("Message").fill("Hello!");
     await page.getByRole("button", { name: "Send" }).click();
-    await expect(page.locator('[data-testid="message"][data-role="assistant"]').first().getByTestId("reply-stats")).toContainText("8 tokens", { timeout: 60_000 });
+    // Sampled at the default temperature, a random-weight model may stop early: any finished reply will do.
+    await expect(page.locator('[data-testid="message"][data-role="assistant"]').first().getByTestId("reply-stats")).toContainText(/\d+ tokens?/, { timeout: 60_000 });
   }
 });
 

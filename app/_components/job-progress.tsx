@@ -125,14 +125,14 @@ export function JobCard({ job, onRestarted }: { job: AppJob; onRestarted?: () =>
   const button = "text-xs font-medium hover:underline disabled:opacity-50";
   return (
     <div className="rounded-md border border-stone-200 bg-white p-4" data-testid="job" data-status={job.state} data-kind={job.kind}>
-      <div className="flex items-center justify-between gap-4">
-        <p className="text-sm font-medium">{job.title}</p>
+      <div className="flex flex-wrap items-center justify-between gap-x-4 gap-y-1">
+        <p className="min-w-0 break-words text-sm font-medium">{job.title}</p>
         <span className="text-xs uppercase tracking-wide text-stone-500" data-testid="job-status">
           {STATE_LABEL[job.state]}
           {job.queuePosition ? ` · #${job.queuePosition} in queue` : ""}
         </span>
       </div>
-      <p className="mt-1 text-xs text-stone-500" data-testid="job-meta">
+      <p className="mt-1 break-words text-xs text-stone-500" data-testid="job-meta">
         {job.startedAt ? `started ${new Date(job.startedAt).toLocaleString()}` : `queued ${new Date(job.createdAt).toLocaleString()}`}
         {took ? ` · ${job.state === "running" ? "running for" : "took"} ${took}` : ""}
         {job.owner ? ` · by ${job.owner}` : ""}
@@ -158,7 +158,7 @@ export function JobCard({ job, onRestarted }: { job: AppJob; onRestarted?: () =>
           <div className="mt-3 h-2 overflow-hidden rounded-full bg-stone-100" role="progressbar" aria-valuenow={Math.round(fraction * 100)} aria-valuemin={0} aria-valuemax={100} aria-label={job.title}>
             <div className="h-full bg-stone-800 transition-all" style={{ width: `${Math.round(fraction * 100)}%` }} />
           </div>
-          <div className="mt-2 flex justify-between text-xs text-stone-500">
+          <div className="mt-2 flex flex-wrap justify-between gap-x-3 text-xs text-stone-500">
             <span>
               {p.phase} {amount} {p.detail ? `· ${p.detail}` : ""}
             </span>

@@ -45,7 +45,7 @@ export function FileTable({ progress, active }: { progress: DownloadProgress; ac
             const percent = file.size > 0 ? Math.floor((file.done / file.size) * 100) : file.state === "done" ? 100 : 0;
             return (
               <tr key={file.path} data-file={file.path} data-state={file.state}>
-                <td className="max-w-xs truncate py-1 pr-3 font-mono" title={file.path}>
+                <td className="max-w-[10rem] truncate py-1 pr-3 font-mono sm:max-w-xs" title={file.path}>
                   {file.path}
                 </td>
                 <td className={`py-1 pr-3 ${file.state === "failed" ? "text-red-700" : "text-stone-600"}`}>

@@ -105,8 +105,14 @@ export function PushDialog({ workspace, published }: { workspace: string; publis
     setTouched(true);
     if (!valid) return;
     setFailure(null);
-    if (dryRun) setPreview(null);
-    else setResult(null);
+    // The previous job's view goes too: watching it again would hand back its old result as the new one.
+    if (dryRun) {
+      setPreview(null);
+      setPreviewJob(null);
+    } else {
+      setResult(null);
+      setPushJob(null);
+    }
     start.mutate(request(dryRun), {
       onSuccess: (job) => {
         if (dryRun) setPreviewJob(job.id);
