@@ -113,8 +113,6 @@ def follower_connection(port, token):
 def load(model_dir, mode, group, emit):
     from pathlib import Path
 
-    import mlx.core as mx
-    from mlx_lm.models.cache import make_prompt_cache
     from mlx_lm.utils import load_config, sharded_load
 
     emit({"type": "progress", "phase": "loading weights", "done": 2, "total": 5})
@@ -137,16 +135,7 @@ def load(model_dir, mode, group, emit):
 
     # Every rank runs the warm-up pass: it holds collectives.
     emit({"type": "progress", "phase": "warming up", "done": 4, "total": 5})
-    warm = mx.array([[tokenizer.eos_token_id or 0]])
-    mx.eval(model(warm, cache=make_prompt_cache(model)))
-
-    context = config.get("max_position_embeddings") or config.get("text_config", {}).get("max_position_embeddings")
-    return model, tokenizer, {
-        "model_type": config.get("model_type"),
-        "context_length": context,
-        "chat_template": bool(getattr(tokenizer, "chat_template", None)),
-        "tokenizer_fix": tokenizer_fix,
-    }
+    return model, tokenizer, bridge.warm_and_describe(model, tokenizer, config, tokenizer_fix)
 
 
 def make_sharing(mx):

@@ -182,14 +182,19 @@ def load(model_dir):
         tokenizer_fix = "a2-tokenizer-regex"
 
     send({"type": "progress", "phase": "warming up", "done": 4, "total": steps})
-    # One forward pass compiles the kernels, so the first reply's time to first token is honest.
+    return model, tokenizer, warm_and_describe(model, tokenizer, config, tokenizer_fix)
+
+
+def warm_and_describe(model, tokenizer, config, tokenizer_fix):
+    """One forward pass compiles the kernels, so the first reply's time to first token is
+    honest (on a group every rank takes part: it holds collectives); then what `ready` says."""
+    import mlx.core as mx
     from mlx_lm.models.cache import make_prompt_cache
 
     warm = mx.array([[tokenizer.eos_token_id or 0]])
     mx.eval(model(warm, cache=make_prompt_cache(model)))
-
     context = config.get("max_position_embeddings") or config.get("text_config", {}).get("max_position_embeddings")
-    return model, tokenizer, {
+    return {
         "model_type": config.get("model_type"),
         "context_length": context,
         "chat_template": bool(getattr(tokenizer, "chat_template", None)),
