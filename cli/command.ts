@@ -1,6 +1,8 @@
 import type { ParseArgsConfig } from "node:util";
 import type { WhetConfig } from "../lib/config";
 import type { WhetError } from "../lib/errors";
+import type { RemoteClient } from "./remote/remote-client";
+import type { RemoteTarget } from "./remote/remote-target";
 
 export interface CommandContext {
   config: WhetConfig;
@@ -28,12 +30,25 @@ export type CommandOutcome =
   /** An operation that ran but failed (exit 1), with whatever data it produced. */
   | { ok: false; error: WhetError; data: unknown; human: string };
 
+/** A command run against a remote Whetstone (`--remote`, `WHET_URL`): its tRPC API, as the token allows. */
+export interface RemoteContext extends CommandContext {
+  client: RemoteClient;
+  target: RemoteTarget;
+}
+
+type Values = Record<string, string | boolean | undefined>;
+
 export interface Command {
   name: string;
   summary: string;
   usage: string;
   options: NonNullable<ParseArgsConfig["options"]>;
-  run(positionals: string[], values: Record<string, string | boolean | undefined>, ctx: CommandContext): Promise<CommandOutcome>;
+  run(positionals: string[], values: Values, ctx: CommandContext): Promise<CommandOutcome>;
+  /**
+   * The same command against a remote Whetstone, with the same output; or why
+   * it cannot run there and what to do instead. Absent: it manages this machine only.
+   */
+  remote?: ((positionals: string[], values: Values, ctx: RemoteContext) => Promise<CommandOutcome>) | { refuse: string; hint: string };
 }
 
 /** A usage error: exit 2, like argparse. */

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { getConfig } from "../lib/config";
 import { toWhetError, WhetError } from "../lib/errors";
-import { UsageError, type Command } from "./command";
+import { UsageError, type Command, type CommandOutcome } from "./command";
 import { errorEnvelope, successEnvelope, type Envelope } from "./envelope";
 
 /** Each command is imported only when it runs, so `whet health` does not load the chat runner or the Hub client. */
@@ -22,18 +22,37 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   users: async () => (await import("./commands/users")).usersCommand,
   tokens: async () => (await import("./commands/tokens")).tokensCommand,
   audit: async () => (await import("./commands/audit")).auditCommand,
+  jobs: async () => (await import("./commands/jobs")).jobsCommand,
+  remote: async () => (await import("./commands/remote")).remoteCommand,
 };
+
+/** `--remote NAME` (or `--remote=NAME`) anywhere: taken out before the command's own flags are read. */
+function takeRemoteFlag(argv: string[]): { argv: string[]; remote: string | null | undefined } {
+  const rest: string[] = [];
+  let remote: string | null | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === "--remote") {
+      const value = argv[i + 1];
+      remote = value && !value.startsWith("-") ? value : null;
+      if (remote) i++;
+    } else if (arg.startsWith("--remote=")) remote = arg.slice("--remote=".length) || null;
+    else rest.push(arg);
+  }
+  return { argv: rest, remote };
+}
 
 async function help(): Promise<string> {
   const commands = await Promise.all(Object.values(COMMANDS).map((load) => load()));
   return [
     "whet — a workbench for MLX models",
     "",
-    "Usage: whet COMMAND [ARGS] [--json]",
+    "Usage: whet [--remote NAME] COMMAND [ARGS] [--json]",
     "",
     ...commands.map((c) => `  ${c.usage.padEnd(64)} ${c.summary}`),
     "",
     "Every command takes --json and prints {\"status\",\"command\",\"data\",\"error\"}.",
+    "--remote NAME (or WHET_REMOTE, or WHET_URL with WHET_TOKEN) runs list, health, show, doctor, search, pull, clone, push and jobs on a remote Whetstone.",
     "Exit codes: 0 success, 1 operation error, 2 usage error.",
   ].join("\n");
 }
@@ -50,7 +69,8 @@ export interface CliIo {
 }
 
 /** Runs one CLI invocation and returns its exit code; all output goes through `io`. */
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
+export async function runCli(fullArgv: string[], io: CliIo): Promise<number> {
+  const { argv, remote: remoteFlag } = takeRemoteFlag(fullArgv);
   const json = argv.includes("--json");
   const name = argv.find((a) => !a.startsWith("-"));
   const print = (envelope: Envelope) => io.stdout(`${JSON.stringify(envelope, null, 2)}\n`);
@@ -60,6 +80,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 2;
   };
 
+  if (remoteFlag === null) return usageError(name ?? null, "--remote needs the name of a remote (see `whet remote list`)");
   if (!name) {
     if (argv.includes("--help") || argv.includes("-h")) {
       io.stdout(`${await help()}\n`);
@@ -98,7 +119,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const live = json ? { write: io.stdout } : { write: io.stdout, note: io.stderr, ...(io.readLine ? { readLine: io.readLine } : {}) };
     const readLine = io.readLine;
     const input = readLine ? { readInput: () => readLine("") } : {};
-    const outcome = await command.run(parsed.positionals, parsed.values as Record<string, string | boolean | undefined>, {
+    const ctx = {
       config,
       json,
       progress,
@@ -106,7 +127,25 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       ...input,
       ...(io.onInterrupt ? { onInterrupt: io.onInterrupt } : {}),
       terminal: !json && io.terminal === true,
-    });
+    };
+    const values = parsed.values as Record<string, string | boolean | undefined>;
+    // `whet remote` manages the list of remotes on this machine, whatever WHET_REMOTE says.
+    const { resolveRemote } = await import("./remote/remote-target");
+    const target = name === "remote" ? null : await resolveRemote(remoteFlag ?? null, config);
+    let outcome: CommandOutcome;
+    if (!target) outcome = await command.run(parsed.positionals, values, ctx);
+    else if (typeof command.remote !== "function") {
+      const refusal = command.remote ?? { refuse: `whet ${name} manages this machine only`, hint: `Run it on the machine where ${target.label}'s Whetstone runs, or drop --remote (and unset WHET_REMOTE / WHET_URL).` };
+      throw new WhetError("not_remote", `whet ${name} cannot run on a remote Whetstone (${target.label}): ${refusal.refuse}`, refusal.hint);
+    } else {
+      const { remoteClient, remoteError } = await import("./remote/remote-client");
+      try {
+        outcome = await command.remote(parsed.positionals, values, { ...ctx, client: remoteClient(target), target });
+      } catch (error) {
+        if (error instanceof UsageError) throw error;
+        throw remoteError(error, target);
+      }
+    }
     if (outcome.ok) {
       if (json) print(successEnvelope(name, outcome.data));
       else io.stdout(`${outcome.human}\n`);

@@ -15,17 +15,25 @@ export async function runOperation<Input, Progress extends BaseProgress, Result>
 ): Promise<Result> {
   const controller = new AbortController();
   const release = ctx.onInterrupt?.(() => controller.abort(operation.resumable ? "pause" : "cancel")) ?? (() => undefined);
-  let shown = 0;
   try {
-    return await runToEnd(operation, input, { config: ctx.config, fetch, signal: controller.signal, now: Date.now }, (progress) => {
-      // A terminal line ten times a second is plenty; the last step always shows.
-      const now = Date.now();
-      if (now - shown < 100 && progress.done < progress.total) return;
-      shown = now;
-      ctx.progress(render(progress));
-    });
+    return await runToEnd(operation, input, { config: ctx.config, fetch, signal: controller.signal, now: Date.now }, progressLine(ctx, render));
   } finally {
     release();
     ctx.progress("");
   }
+}
+
+/**
+ * The terminal's progress line for an operation's snapshots, wherever they
+ * come from (this process, or a remote job's states): at most ten times a
+ * second, and the last step always.
+ */
+export function progressLine<Progress extends BaseProgress>(ctx: Pick<CommandContext, "progress">, render: (progress: Progress) => string): (progress: Progress) => void {
+  let shown = 0;
+  return (progress) => {
+    const now = Date.now();
+    if (now - shown < 100 && progress.done < progress.total) return;
+    shown = now;
+    ctx.progress(render(progress));
+  };
 }

@@ -44,6 +44,16 @@ export interface WhetConfig {
   python: string;
   projectRoot: string;
   access: AccessConfig;
+  /** Which remote Whetstone the CLI talks to, from the environment (`--remote` overrides `WHET_REMOTE`). */
+  remote: RemoteEnv;
+}
+
+/** `WHET_REMOTE` names a saved remote; `WHET_URL` with `WHET_TOKEN` (and `WHET_FINGERPRINT` for a self-signed certificate) is one given in full. */
+export interface RemoteEnv {
+  name: string | null;
+  url: string | null;
+  token: string | null;
+  fingerprint: string | null;
 }
 
 const envSchema = z.object({
@@ -72,6 +82,10 @@ const envSchema = z.object({
   WHET_TLS_KEY: z.string().optional(),
   WHET_SESSION_IDLE_MINUTES: z.coerce.number({ message: "WHET_SESSION_IDLE_MINUTES must be a number of minutes" }).int().min(5, "WHET_SESSION_IDLE_MINUTES must be at least 5").max(43_200, "WHET_SESSION_IDLE_MINUTES must be at most 43200 (30 days)").optional(),
   WHET_QUOTA_JOBS: z.coerce.number({ message: "WHET_QUOTA_JOBS must be a whole number" }).int().min(1, "WHET_QUOTA_JOBS must be at least 1").max(1000).optional(),
+  WHET_REMOTE: z.string().max(64).optional(),
+  WHET_URL: z.url({ message: "WHET_URL must be an http(s) URL such as https://whetstone.local:3100", protocol: /^https?$/ }).optional(),
+  WHET_TOKEN: z.string().max(512).optional(),
+  WHET_FINGERPRINT: z.string().max(200).optional(),
   WHET_QUOTA_CHAT_PER_MINUTE: z.coerce.number({ message: "WHET_QUOTA_CHAT_PER_MINUTE must be a whole number" }).int().min(1, "WHET_QUOTA_CHAT_PER_MINUTE must be at least 1").max(100_000).optional(),
 });
 
@@ -162,6 +176,7 @@ export function loadConfig(env: Env = process.env): WhetConfig {
       sessionIdleMinutes: e.WHET_SESSION_IDLE_MINUTES ?? 480,
       quotas: { concurrentJobs: e.WHET_QUOTA_JOBS ?? 4, chatPerMinute: e.WHET_QUOTA_CHAT_PER_MINUTE ?? 30 },
     },
+    remote: { name: e.WHET_REMOTE ?? null, url: e.WHET_URL ?? null, token: e.WHET_TOKEN ?? null, fingerprint: e.WHET_FINGERPRINT ?? null },
   };
 }
 

@@ -60,4 +60,8 @@ export const convertCommand: Command = {
     const target = workspacePath(targetArg, config.workspaceRoot);
     return handler({ source, target, values, config, skipHealth: values["skip-health"] === true, ctx });
   },
+  remote: {
+    refuse: "convert reads and writes folders on this machine",
+    hint: "Convert or quantize a model there from its workspace page, or run `whet convert` on that machine.",
+  },
 };

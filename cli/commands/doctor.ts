@@ -1,5 +1,9 @@
-import { checkEnvironment } from "../../lib/doctor/check-environment";
+import { checkEnvironment, type EnvironmentCheck } from "../../lib/doctor/check-environment";
 import type { Command } from "../command";
+
+function renderChecks(checks: EnvironmentCheck[]): string {
+  return checks.map((c) => `${c.ok ? "✓" : "✗"} ${c.label.padEnd(28)} ${c.detail}${c.fix ? `\n    fix: ${c.fix}` : ""}`).join("\n");
+}
 
 export const doctorCommand: Command = {
   name: "doctor",
@@ -8,9 +12,11 @@ export const doctorCommand: Command = {
   options: {},
   async run(_positionals, _values, { config }) {
     const checks = await checkEnvironment(config);
-    const human = checks
-      .map((c) => `${c.ok ? "✓" : "✗"} ${c.label.padEnd(28)} ${c.detail}${c.fix ? `\n    fix: ${c.fix}` : ""}`)
-      .join("\n");
-    return { ok: true, data: { checks, ok: checks.every((c) => c.ok) }, human };
+    return { ok: true, data: { checks, ok: checks.every((c) => c.ok) }, human: renderChecks(checks) };
+  },
+  /** The remote machine's environment, as its Doctor page shows it. */
+  async remote(_positionals, _values, { client }) {
+    const checks = await client.system.doctor.query();
+    return { ok: true, data: { checks, ok: checks.every((c) => c.ok) }, human: renderChecks(checks) };
   },
 };

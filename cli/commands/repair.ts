@@ -52,4 +52,8 @@ export const repairCommand: Command = {
     const result = await runOperation(fixModelOperation, input, ctx, (p) => `${p.phase}${p.detail ? `: ${p.detail}` : ""} (${p.done}/${p.total})`);
     return { ok: true, data: result, human: [values.yes ? planText : "", renderFixResult(result)].filter(Boolean).join("\n"), exitCode: EXIT.repaired };
   },
+  remote: {
+    refuse: "repair reads and writes folders on this machine",
+    hint: "Repair a model there with its Repair wizard, or run `whet repair` on that machine.",
+  },
 };

@@ -30,4 +30,8 @@ export const rmCommand: Command = {
     const freed = result.action === "deleted" && result.freedBytes > 0 ? ` (${formatBytes(result.freedBytes)} freed)` : "";
     return { ok: true, data, human: `rm: ${result.model} — ${result.action}: ${result.message}${freed}` };
   },
+  remote: {
+    refuse: "its API deletes no models or workspaces",
+    hint: "Run `whet rm` on the machine where that Whetstone runs.",
+  },
 };

@@ -144,4 +144,8 @@ export const runCommand: Command = {
       await pool.stopAll();
     }
   },
+  remote: {
+    refuse: "`whet run` loads the model in this machine's Python",
+    hint: "Chat with a model there on its Chat page, or through its OpenAI API: POST URL/v1/chat/completions with `Authorization: Bearer $WHET_TOKEN` (a token with the chat scope).",
+  },
 };

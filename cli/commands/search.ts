@@ -1,6 +1,8 @@
 import { hubAccessFrom } from "../../lib/hub/hub-access";
 import { searchModels } from "../../lib/hub/search-models";
-import type { Command } from "../command";
+
+type HubModel = Awaited<ReturnType<typeof searchModels>>[number];
+import { UsageError, type Command, type CommandOutcome } from "../command";
 
 export const searchCommand: Command = {
   name: "search",
@@ -16,9 +18,20 @@ export const searchCommand: Command = {
       ...(values.mlx ? { tags: ["mlx"] } : {}),
       limit: Number.isFinite(limit) && limit > 0 ? limit : 20,
     });
-    const human = models.length
-      ? models.map((m) => `${m.id.padEnd(48)} ↓${String(m.downloads).padStart(8)}  ♥${String(m.likes).padStart(5)}  ${m.pipelineTag ?? ""}`).join("\n")
-      : "No models found.";
-    return { ok: true, data: { models, count: models.length }, human };
+    return found(models);
+  },
+  /** The remote's Hub (its HF_ENDPOINT, your Hub token there), as its Hub page searches it. */
+  async remote(positionals, values, { client }) {
+    if (typeof values.author === "string") throw new UsageError("--author is for searches from this machine; put the organisation in QUERY instead");
+    const limit = typeof values.limit === "string" ? Number.parseInt(values.limit, 10) : 20;
+    const models = await client.hub.search.query({ query: positionals[0] ?? "", mlxOnly: values.mlx === true, limit: Number.isFinite(limit) && limit > 0 ? Math.min(limit, 100) : 20 });
+    return found(models);
   },
 };
+
+function found(models: HubModel[]): CommandOutcome {
+  const human = models.length
+    ? models.map((m) => `${m.id.padEnd(48)} ↓${String(m.downloads).padStart(8)}  ♥${String(m.likes).padStart(5)}  ${m.pipelineTag ?? ""}`).join("\n")
+    : "No models found.";
+  return { ok: true, data: { models, count: models.length }, human };
+}

@@ -130,4 +130,8 @@ export const serveCommand: Command = {
     await pool.stopAll();
     return { ok: true, data: { host, port, model: preload?.id ?? null, distributed, stopped: true }, human: "Stopped." };
   },
+  remote: {
+    refuse: "serve starts a server on this machine",
+    hint: "Use the remote's own OpenAI API at URL/v1 with your token, or drop --remote.",
+  },
 };

@@ -1,7 +1,7 @@
 import { modelFolder } from "../../lib/fs/model-folder";
 import { describeUnsafe } from "../../lib/fs/unsafe-file";
 import { walkModelFolder } from "../../lib/fs/walk-model-folder";
-import { describeModel } from "../../lib/models/describe-model";
+import { describeModel, type ModelObject } from "../../lib/models/describe-model";
 import { resolveModel } from "../../lib/models/resolve-model";
 import { readSentinel, SENTINEL_FILE } from "../../lib/workspace/sentinel";
 import { UsageError, type Command } from "../command";
@@ -16,6 +16,28 @@ function fileType(name: string): string {
   return "other";
 }
 
+function metadataOf(cfg: Record<string, unknown>): Record<string, unknown> {
+  const pick = ["model_type", "vocab_size", "hidden_size", "num_attention_heads", "num_hidden_layers"] as const;
+  const metadata: Record<string, unknown> = {};
+  for (const key of pick) if (key in cfg) metadata[key] = cfg[key];
+  if (Array.isArray(cfg.architectures)) metadata.architecture = cfg.architectures[0];
+  if ("max_position_embeddings" in cfg) metadata.context_length = cfg.max_position_embeddings;
+  return metadata;
+}
+
+function summary(m: ModelObject, path: string, metadata: Record<string, unknown>, sentinel: Record<string, unknown> | null): string {
+  return [
+    `Model: ${m.name}`,
+    ...(m.hash ? [`Commit: ${m.hash}`] : []),
+    `Path: ${path}`,
+    `Size: ${formatBytes(m.size_bytes)}`,
+    `Framework: ${m.framework}    Type: ${m.model_type}`,
+    `Health: ${m.health}${m.reason ? ` — ${m.reason}` : ""}`,
+    ...Object.entries(metadata).map(([k, v]) => `${k}: ${String(v)}`),
+    ...(sentinel?.source_repo ? [`Origin: ${String(sentinel.source_repo)}${sentinel.source_revision ? `@${String(sentinel.source_revision)}` : ""}`] : []),
+  ].join("\n");
+}
+
 export const showCommand: Command = {
   name: "show",
   summary: "Show one model: metadata, health, files or config",
@@ -27,12 +49,7 @@ export const showCommand: Command = {
     const resolved = await resolveModel(spec, { hubCache: config.hubCache, workspaceRoot: config.workspaceRoot }, { allowPaths: true });
     const described = await describeModel(resolved);
     const sentinel: Record<string, unknown> | null = resolved.kind === "workspace" ? ((await readSentinel(resolved.path)) ?? {}) : null;
-    const cfg = described.config ?? {};
-    const pick = ["model_type", "vocab_size", "hidden_size", "num_attention_heads", "num_hidden_layers"] as const;
-    const metadata: Record<string, unknown> = {};
-    for (const key of pick) if (key in cfg) metadata[key] = cfg[key];
-    if (Array.isArray(cfg.architectures)) metadata.architecture = cfg.architectures[0];
-    if ("max_position_embeddings" in cfg) metadata.context_length = cfg.max_position_embeddings;
+    const metadata = metadataOf(described.config ?? {});
     const data: Record<string, unknown> = { model: described.model, workspace_metadata: sentinel, findings: described.report.findings };
     let human: string;
     if (values.files) {
@@ -49,18 +66,23 @@ export const showCommand: Command = {
       human = JSON.stringify(data.config, null, 2);
     } else {
       data.metadata = Object.keys(metadata).length ? metadata : null;
-      const m = described.model;
-      human = [
-        `Model: ${m.name}`,
-        ...(m.hash ? [`Commit: ${m.hash}`] : []),
-        `Path: ${resolved.path}`,
-        `Size: ${formatBytes(m.size_bytes)}`,
-        `Framework: ${m.framework}    Type: ${m.model_type}`,
-        `Health: ${m.health}${m.reason ? ` — ${m.reason}` : ""}`,
-        ...Object.entries(metadata).map(([k, v]) => `${k}: ${String(v)}`),
-        ...(sentinel?.source_repo ? [`Origin: ${String(sentinel.source_repo)}${sentinel.source_revision ? `@${String(sentinel.source_revision)}` : ""}`] : []),
-      ].join("\n");
+      human = summary(described.model, resolved.path, metadata, sentinel);
     }
     return { ok: true, data, human };
+  },
+  /** The remote's model by its name there: metadata, health and config (its files are listed on its workspace page). */
+  async remote(positionals, values, { client, target }) {
+    const spec = positionals[0];
+    if (!spec) throw new UsageError("show needs MODEL");
+    if (values.files) throw new UsageError(`--files lists folders on this machine; see the files of ${spec} on ${target.label}'s workspace page`);
+    const { model, report, config, path } = await client.models.get.query({ spec });
+    const data: Record<string, unknown> = { model, workspace_metadata: null, findings: report.findings };
+    if (values.config) {
+      data.config = config;
+      return { ok: true, data, human: JSON.stringify(config, null, 2) };
+    }
+    const metadata = metadataOf(config ?? {});
+    data.metadata = Object.keys(metadata).length ? metadata : null;
+    return { ok: true, data, human: summary(model, path, metadata, null) };
   },
 };

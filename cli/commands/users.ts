@@ -79,4 +79,8 @@ export const usersCommand: Command = {
       stores.close();
     }
   },
+  remote: {
+    refuse: "accounts, tokens and the audit log are managed on the machine itself, and API tokens cannot manage them",
+    hint: "Sign in to that Whetstone in a browser (Account, Users and Audit pages), or run this command on its machine.",
+  },
 };

@@ -24,9 +24,10 @@ export const modelsRouter = router({
     const kinds = new Map(described.map(({ report, kind }) => [report.path, kind]));
     return { columns: matrix.columns, rows: matrix.rows.map((row) => ({ ...row, kind: kinds.get(row.path) ?? "workspace" })) };
   }),
-  list: viewerProcedure.query(async ({ ctx }) => {
-    const described = await listModels({ hubCache: ctx.config.hubCache, workspaceRoot: ctx.config.workspaceRoot });
-    return described.map(({ model, report, kind, path }) => ({ model, kind, path, findings: report.findings }));
+  /** Every model, or those whose name contains `pattern` (as `whet list PATTERN`), each with its health. */
+  list: viewerProcedure.input(z.object({ pattern: z.string().max(200).optional() }).optional()).query(async ({ ctx, input }) => {
+    const described = await listModels({ hubCache: ctx.config.hubCache, workspaceRoot: ctx.config.workspaceRoot }, input?.pattern);
+    return described.map(({ model, report, kind, path }) => ({ model, kind, path, findings: report.findings, healthy: report.healthy, reason: report.reason, managed: report.managed }));
   }),
   get: viewerProcedure.input(z.object({ spec })).query(async ({ ctx, input }) => {
     const resolved = await resolveModel(input.spec, { hubCache: ctx.config.hubCache, workspaceRoot: ctx.config.workspaceRoot });
