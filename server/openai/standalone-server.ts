@@ -51,7 +51,7 @@ export async function routeOpenAI(request: Request, roots: ModelRoots, ctx: Open
  * parser rejects (`localhost:99999`, `[`) must not throw here. Throws only
  * for a request target that is not a URL at all.
  */
-function toRequest(req: IncomingMessage, signal: AbortSignal, scheme: "http" | "https"): Request {
+export function toRequest(req: IncomingMessage, signal: AbortSignal, scheme: "http" | "https"): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (Array.isArray(value)) value.forEach((v) => headers.append(name, v));
@@ -70,7 +70,7 @@ function toRequest(req: IncomingMessage, signal: AbortSignal, scheme: "http" | "
   } as RequestInit);
 }
 
-async function send(res: ServerResponse, response: Response): Promise<void> {
+export async function send(res: ServerResponse, response: Response): Promise<void> {
   const headers = new Headers(response.headers);
   for (const [name, value] of Object.entries(FRAME_HEADERS)) headers.set(name, value);
   res.writeHead(response.status, Object.fromEntries(headers.entries()));
