@@ -2,6 +2,7 @@ import { homedir, platform } from "node:os";
 import { join, resolve } from "node:path";
 import { z } from "zod";
 import { allowedHosts, isLoopback } from "./auth/allowed-hosts";
+import { readDemoHubFile } from "./demo-hub-file";
 import { WhetError } from "./errors";
 
 /**
@@ -35,6 +36,8 @@ export interface WhetConfig {
   hfHome: string;
   /** Hub endpoint without trailing slash. */
   endpoint: string;
+  /** Where the endpoint came from: HF_ENDPOINT, the running app's demo hub (`npm start -- --demo`), or the default. */
+  endpointFrom: "HF_ENDPOINT" | "demo-hub" | "default";
   token: string | null;
   /** Where workspaces named without a path live. */
   workspaceRoot: string;
@@ -154,14 +157,18 @@ export function loadConfig(env: Env = process.env): WhetConfig {
       : e.WHET_TLS === "1"
         ? { cert: join(dataDir, "tls", "cert.pem"), key: join(dataDir, "tls", "key.pem"), selfSigned: true }
         : null;
+  // With no HF_ENDPOINT, the demo hub of an app started with --demo (its port changes at each start).
+  const demoHub = e.HF_ENDPOINT ? null : readDemoHubFile(dataDir);
   const port = e.WHET_PORT ?? 3100;
   const name = e.WHET_LAN_NAME?.toLowerCase() ?? null;
 
   return {
     hubCache,
     hfHome,
-    endpoint: (e.HF_ENDPOINT ?? "https://huggingface.co").replace(/\/+$/, ""),
-    token: e.HF_TOKEN ?? null,
+    endpoint: (e.HF_ENDPOINT ?? demoHub?.url ?? "https://huggingface.co").replace(/\/+$/, ""),
+    endpointFrom: e.HF_ENDPOINT ? "HF_ENDPOINT" : demoHub ? "demo-hub" : "default",
+    // The demo hub's own token (not a secret) lets pushes into its demo-user namespace work, as in the app.
+    token: e.HF_TOKEN ?? demoHub?.token ?? null,
     workspaceRoot: e.WHET_WORKSPACES ? expand(e.WHET_WORKSPACES) : join(dataDir, "workspaces"),
     dataDir,
     python: e.WHET_PYTHON ? expand(e.WHET_PYTHON) : join(projectRoot, ".venv", "bin", "python"),

@@ -1,4 +1,6 @@
+import { mkdir } from "node:fs/promises";
 import { parseArgs } from "node:util";
+import { removeDemoHubFile, writeDemoHubFile } from "../lib/demo-hub-file";
 import { resolve } from "node:path";
 import { z } from "zod";
 import { buildDemoRepos, DEMO_USER, DEMO_WRITE_TOKEN, realDemoRepos } from "../lib/hub-fixture/demo-repos";
@@ -6,9 +8,10 @@ import { startHubFixture } from "../lib/hub-fixture/start-hub-fixture";
 
 /**
  * Serves the demo repos on loopback for the app's demo mode:
- *   npx tsx scripts/demo-hub.ts [--port N] [--dir D] [--real-models DIR] [--bandwidth BYTES_PER_S] [--verbose]
+ *   npx tsx scripts/demo-hub.ts [--port N] [--dir D] [--real-models DIR] [--bandwidth BYTES_PER_S] [--whet-home DIR] [--verbose]
  * --real-models adds the real models set-up prepared there (SmolLM2, .whet/models);
- * --bandwidth slows every file body to one shared link (downloads to watch and pause).
+ * --bandwidth slows every file body to one shared link (downloads to watch and pause);
+ * --whet-home writes the URL to DIR/demo-hub.json while it runs, for the CLI (`whet` with no HF_ENDPOINT).
  * The demo token (printed) may push into the demo-user namespace; what is
  * pushed lives in a temporary folder and is gone when the hub stops.
  * Prints exactly one line, {"url": "...", "token": "..."}, on stdout once it
@@ -20,13 +23,14 @@ const argsSchema = z.object({
   verbose: z.boolean().default(false),
   realModels: z.string().min(1).optional(),
   bandwidth: z.coerce.number().int().positive().optional(),
+  whetHome: z.string().min(1).optional(),
 });
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { port: { type: "string" }, dir: { type: "string" }, verbose: { type: "boolean" }, "real-models": { type: "string" }, bandwidth: { type: "string" } },
+    options: { port: { type: "string" }, dir: { type: "string" }, verbose: { type: "boolean" }, "real-models": { type: "string" }, bandwidth: { type: "string" }, "whet-home": { type: "string" } },
   });
-  const args = argsSchema.parse({ ...values, realModels: values["real-models"] });
+  const args = argsSchema.parse({ ...values, realModels: values["real-models"], whetHome: values["whet-home"] });
   const repos = [...(await buildDemoRepos(resolve(args.dir))), ...(args.realModels ? await realDemoRepos(resolve(args.realModels)) : [])];
   const hub = await startHubFixture({
     repos,
@@ -36,8 +40,13 @@ async function main(): Promise<void> {
     user: { name: DEMO_USER },
     log: args.verbose ? (line) => process.stderr.write(`${line}\n`) : undefined,
   });
+  const home = args.whetHome ? resolve(args.whetHome) : null;
+  if (home) {
+    await mkdir(home, { recursive: true });
+    await writeDemoHubFile(home, { url: hub.url, token: DEMO_WRITE_TOKEN, pid: process.pid });
+  }
   const stop = () => {
-    hub.close().then(
+    Promise.all([hub.close(), home ? removeDemoHubFile(home) : null]).then(
       () => process.exit(0),
       () => process.exit(1),
     );

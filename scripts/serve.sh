@@ -29,6 +29,7 @@ set -m
 app_pid=""
 hub_pid=""
 fifo=""
+data=""
 grace_s=10
 
 alive() { [ -n "$1" ] && kill -0 -- "-$1" 2>/dev/null; }
@@ -46,6 +47,8 @@ stop() {
     if alive "$group"; then kill -KILL -- "-$group" 2>/dev/null || true; fi
   done
   [ -n "$fifo" ] && rm -f "$fifo"
+  # The hub removes it as it stops; one killed above could not.
+  [ -n "$hub_pid" ] && rm -f "$data/demo-hub.json"
 }
 trap 'stop; exit 143' TERM
 trap 'stop; exit 130' INT
@@ -56,7 +59,8 @@ if [ "$demo" = 1 ]; then
   [ "$(uname -s)" = Darwin ] && [ -z "${WHET_HOME:-}" ] && data="$HOME/Library/Application Support/Whetstone"
   fifo=$(mktemp -u)
   mkfifo "$fifo"
-  tsx scripts/demo-hub.ts --dir "$data/demo-hub" --real-models .whet/models > "$fifo" &
+  # --whet-home: the CLI finds the demo hub (its port changes at each start) in $data/demo-hub.json.
+  tsx scripts/demo-hub.ts --dir "$data/demo-hub" --real-models .whet/models --whet-home "$data" > "$fifo" &
   hub_pid=$!
   read -r line < "$fifo"
   export HF_ENDPOINT

@@ -96,16 +96,27 @@ export async function checkEnvironment(config: WhetConfig, chromiumPath = "/usr/
   return checks;
 }
 
-/** The Hub asked for real: one small listing, answered within a few seconds. */
-async function checkHub(config: Pick<WhetConfig, "endpoint">): Promise<EnvironmentCheck> {
+const ENDPOINT_FROM: Record<WhetConfig["endpointFrom"], string> = {
+  HF_ENDPOINT: "from HF_ENDPOINT",
+  "demo-hub": "the demo hub of the app started with --demo",
+  default: "the default",
+};
+
+/** The Hub asked for real: one small listing, answered within `timeoutMs`. */
+export async function checkHub(config: Pick<WhetConfig, "endpoint" | "endpointFrom">, timeoutMs = 5_000): Promise<EnvironmentCheck> {
   const started = performance.now();
+  const where = `${config.endpoint} (${ENDPOINT_FROM[config.endpointFrom]})`;
   try {
-    const response = await fetch(`${config.endpoint}/api/models?limit=1`, { signal: AbortSignal.timeout(5_000), redirect: "error" });
+    const response = await fetch(`${config.endpoint}/api/models?limit=1`, { signal: AbortSignal.timeout(timeoutMs), redirect: "error" });
     const ms = Math.round(performance.now() - started);
-    if (response.ok) return { id: "hub", label: "Hub", ok: true, detail: `${config.endpoint} answered in ${ms} ms`, fix: null };
-    return { id: "hub", label: "Hub", ok: false, detail: `${config.endpoint} answered HTTP ${response.status}`, fix: "Check HF_ENDPOINT, or start the app with --demo to use the built-in demo hub" };
+    if (response.ok) return { id: "hub", label: "Hub", ok: true, detail: `${where} answered in ${ms} ms`, fix: null };
+    return { id: "hub", label: "Hub", ok: false, detail: `${where} answered HTTP ${response.status}`, fix: "Check HF_ENDPOINT, or start the app with --demo to use the built-in demo hub" };
   } catch (error) {
-    const why = error instanceof Error && error.name === "TimeoutError" ? "no answer within 5 s" : "cannot be reached";
-    return { id: "hub", label: "Hub", ok: false, detail: `${config.endpoint}: ${why}`, fix: "Check the network or HF_ENDPOINT; without internet, start the app with --demo (the built-in demo hub)" };
+    const why = error instanceof Error && error.name === "TimeoutError" ? `no answer within ${Math.round(timeoutMs / 1000)} s` : "cannot be reached";
+    const fix =
+      config.endpointFrom === "demo-hub"
+        ? "The app's demo hub stopped: start the app again with `npm start -- --demo`, or set HF_ENDPOINT"
+        : "Check the network or HF_ENDPOINT; without internet, start the app with --demo (the built-in demo hub)";
+    return { id: "hub", label: "Hub", ok: false, detail: `${where}: ${why}`, fix };
   }
 }
