@@ -12,7 +12,7 @@ const NAV = [
   { href: "/downloads", label: "Downloads" },
   { href: "/jobs", label: "Jobs" },
   { href: "/cluster", label: "Cluster" },
-  { href: "/doctor", label: "Status" },
+  { href: "/doctor", label: "Doctor" },
 ];
 
 /** The main navigation, the current page marked; it wraps on a phone instead of running off the screen. */

@@ -9,7 +9,7 @@ export default function DoctorPage() {
   const checks = useQuery(trpc.system.doctor.queryOptions());
   return (
     <div className="space-y-4">
-      <h1 className="text-2xl font-semibold tracking-tight">Status</h1>
+      <h1 className="text-2xl font-semibold tracking-tight">Doctor</h1>
       <p className="text-sm text-stone-600">What Whetstone needs, what is installed, and the command that fixes what is missing.</p>
       <ErrorBox error={checks.error} />
       {checks.isLoading ? <p className="text-sm text-stone-500">Checking…</p> : null}

@@ -43,7 +43,7 @@ function gib(bytes: number): string {
   return `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
 }
 
-/** What `whet doctor` and the status page show: each dependency, where things live, and the fix. */
+/** What `whet doctor` and the Doctor page (/doctor) show: each dependency, where things live, and the fix. */
 export async function checkEnvironment(config: WhetConfig, chromiumPath = "/usr/bin/chromium"): Promise<EnvironmentCheck[]> {
   const checks: EnvironmentCheck[] = [];
   const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
