@@ -51,14 +51,16 @@ async function serve(stubborn: boolean) {
   const hubUrl = /demo hub at (\S+)/.exec(out)?.[1] as string;
   await expect.poll(() => readFile(pidsFile, "utf8").then(() => true, () => false)).toBe(true);
   const pids = JSON.parse(await readFile(pidsFile, "utf8")) as { app: number; runner: number };
-  return { script, hubUrl, pids };
+  return { script, hubUrl, pids, home: join(root, "home") };
 }
 
 describe("scripts/serve.sh (what npm start runs) stops everything on SIGTERM (issue #10 finding 10)", () => {
   for (const stubborn of [false, true]) {
     it(`stops the demo hub, the app and what the app started${stubborn ? ", killing an app that ignores SIGTERM after the grace period" : ""}`, async () => {
-      const { script, hubUrl, pids } = await serve(stubborn);
+      const { script, hubUrl, pids, home } = await serve(stubborn);
       expect((await fetch(`${hubUrl}/api/models?limit=1`)).status).toBe(200);
+      // The CLI finds the demo hub through this file while it runs.
+      expect(JSON.parse(await readFile(join(home, "demo-hub.json"), "utf8"))).toMatchObject({ url: hubUrl });
       expect([await isProcessAlive(pids.app), await isProcessAlive(pids.runner)]).toEqual([true, true]);
       const started = Date.now();
       script.kill("SIGTERM");
@@ -68,6 +70,7 @@ describe("scripts/serve.sh (what npm start runs) stops everything on SIGTERM (is
       // A signal takes a moment to land.
       await expect.poll(async () => [await isProcessAlive(pids.app), await isProcessAlive(pids.runner)], { timeout: 1_000 }).toEqual([false, false]);
       await expect(fetch(`${hubUrl}/api/models?limit=1`)).rejects.toThrow();
+      await expect(readFile(join(home, "demo-hub.json"))).rejects.toThrow();
     }, 90_000);
   }
 });

@@ -96,9 +96,10 @@ afterAll(async () => {
 async function whet(args: string[], input: string | null = null) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli(args, { stdout: (t) => out.push(t), stderr: (t) => err.push(t), readLine: async () => input });
+  const progress: string[] = [];
+  const code = await runCli(args, { stdout: (t) => out.push(t), stderr: (t) => err.push(t), readLine: async () => input, progress: (line) => progress.push(line) });
   const stdout = out.join("");
-  return { code, stdout, stderr: err.join(""), json: args.includes("--json") ? (JSON.parse(stdout) as { status: string; data: any; error: any }) : null };
+  return { code, stdout, stderr: err.join(""), progress, json: args.includes("--json") ? (JSON.parse(stdout) as { status: string; data: any; error: any }) : null };
 }
 
 describe("whet --remote against a team-mode Whetstone", () => {
@@ -145,8 +146,17 @@ describe("whet --remote against a team-mode Whetstone", () => {
     expect(clone.json?.data.target_dir).toBe(join(root, "server", "workspaces", "bobs-tiny"));
     expect((await stat(join(clone.json?.data.target_dir, "config.json"))).isFile()).toBe(true);
 
+    // For people: the local command's progress line (the same renderer) and its summary.
+    const again = await whet(["--remote", "team-write", "clone", "acme/tiny", "bobs-second"]);
+    expect(again.code).toBe(0);
+    expect(again.progress.some((line) => /^clone: .*\d/.test(line))).toBe(true);
+    expect(again.stdout).toMatch(/^clone: acme\/tiny@\w{7} → .*bobs-second \(✓ healthy\)/);
+
     const jobs = await whet(["--remote", "team-write", "jobs", "--json"]);
-    expect(jobs.json?.data.jobs).toEqual([expect.objectContaining({ kind: "clone", state: "succeeded", owner: "bob" })]);
+    expect(jobs.json?.data.jobs).toEqual([
+      expect.objectContaining({ kind: "clone", state: "succeeded", owner: "bob", title: expect.stringContaining("bobs-second") }),
+      expect.objectContaining({ kind: "clone", state: "succeeded", owner: "bob" }),
+    ]);
   });
 
   it("sends nothing to a server whose certificate is not the pinned one, and takes WHET_URL + WHET_TOKEN from the environment of the real binary", async () => {
@@ -159,6 +169,6 @@ describe("whet --remote against a team-mode Whetstone", () => {
     const env = { WHET_HOME: join(root, "env-home"), WHET_URL: url, WHET_TOKEN: tokens.write, WHET_FINGERPRINT: fingerprint, HF_TOKEN: "", WHET_REMOTE: "" };
     const result = await execa("node", [join(process.cwd(), "bin", "whet.mjs"), "list", "--all", "--json"], { env, reject: false });
     expect(result.exitCode).toBe(0);
-    expect((JSON.parse(result.stdout) as { data: { models: { display_name: string }[] } }).data.models.map((m) => m.display_name).sort()).toEqual(["bobs-tiny", "shared-model"]);
+    expect((JSON.parse(result.stdout) as { data: { models: { display_name: string }[] } }).data.models.map((m) => m.display_name).sort()).toEqual(["bobs-second", "bobs-tiny", "shared-model"]);
   });
 });
