@@ -5,6 +5,7 @@ import { createRunnerPool } from "../../lib/runner/runner-pool";
 import type { ModelRunner } from "../../lib/runner/model-runner";
 import { UsageError, type Command, type CommandContext } from "../command";
 import { GROUP_USAGE, groupOptions, groupRequestFrom } from "../group-options";
+import { remoteChat } from "../remote/remote-chat";
 
 function number(value: string | boolean | undefined, flag: string): number | undefined {
   if (value === undefined || typeof value === "boolean") return undefined;
@@ -84,6 +85,21 @@ async function interactive(runner: ModelRunner, system: string | undefined, para
   }
 }
 
+/** mlx-knife's fields for one reply, from a model run here or on a remote Whetstone. */
+function replyData(model: string, prompt: string, reply: CollectedReply) {
+  return {
+    model,
+    prompt,
+    response: reply.text,
+    tokens_generated: reply.usage.completionTokens,
+    generation_time_s: reply.timings ? Math.round(reply.timings.totalMs) / 1000 : null,
+    prompt_tokens: reply.usage.promptTokens,
+    finish_reason: reply.finishReason,
+    time_to_first_token_ms: reply.timings?.ttftMs ?? null,
+    tokens_per_second: reply.timings?.tokensPerSecond ?? null,
+  };
+}
+
 export const runCommand: Command = {
   name: "run",
   summary: "Chat with a model: one prompt, or an interactive chat without one",
@@ -124,28 +140,40 @@ export const runCommand: Command = {
         : { messages: [...(system ? [{ role: "system" as const, content: system }] : []), { role: "user" as const, content: prompt }] };
       const reply = await streamReply(runner, input, params, ctx);
       if (!ctx.json) ctx.note?.(`\n${statsLine(reply)}\n`);
-      return {
-        ok: true,
-        data: {
-          model: name,
-          prompt,
-          response: reply.text,
-          tokens_generated: reply.usage.completionTokens,
-          generation_time_s: reply.timings ? Math.round(reply.timings.totalMs) / 1000 : null,
-          prompt_tokens: reply.usage.promptTokens,
-          finish_reason: reply.finishReason,
-          time_to_first_token_ms: reply.timings?.ttftMs ?? null,
-          tokens_per_second: reply.timings?.tokensPerSecond ?? null,
-          ...(group ? { distributed: runner.status().group } : {}),
-        },
-        human: "",
-      };
+      return { ok: true, data: { ...replyData(name, prompt, reply), ...(group ? { distributed: runner.status().group } : {}) }, human: "" };
     } finally {
       await pool.stopAll();
     }
   },
-  remote: {
-    refuse: "`whet run` loads the model in this machine's Python",
-    hint: "Chat with a model there on its Chat page, or through its OpenAI API: POST URL/v1/chat/completions with `Authorization: Bearer $WHET_TOKEN` (a token with the chat scope).",
+  /** One prompt to a model on the remote, through its OpenAI API with the token (the `chat` scope); the interactive chat is its Chat page. */
+  async remote(positionals, values, ctx) {
+    const [spec, ...rest] = positionals;
+    if (!spec) throw new UsageError("run needs MODEL");
+    const prompt = typeof values.prompt === "string" ? values.prompt : rest.length ? rest.join(" ") : null;
+    if (prompt === null) throw new UsageError(`On a remote Whetstone, run takes a PROMPT; chat interactively on ${ctx.target.label}'s Chat page`);
+    if (values["no-chat-template"] === true || Object.keys(groupOptions).some((flag) => values[flag] !== undefined)) {
+      throw new UsageError("--no-chat-template and the distributed options are for models run on this machine");
+    }
+    const stop = (values as Record<string, unknown>).stop;
+    const params = paramsFrom(values, Array.isArray(stop) ? (stop as string[]) : []);
+    const system = typeof values.system === "string" ? values.system : undefined;
+    const messages: ChatMessage[] = [...(system ? [{ role: "system" as const, content: system }] : []), { role: "user" as const, content: prompt }];
+    const controller = new AbortController();
+    const release = ctx.onInterrupt?.(() => controller.abort()) ?? (() => undefined);
+    ctx.progress(`waiting for ${spec} on ${ctx.target.label}`);
+    let started = false;
+    try {
+      const reply = await remoteChat(ctx.target, spec, messages, params, (text) => {
+        if (!started) ctx.progress("");
+        started = true;
+        if (!ctx.json) ctx.write?.(text);
+      }, controller.signal);
+      if (!ctx.json) ctx.note?.(`\n${statsLine(reply)}\n`);
+      return { ok: true, data: replyData(spec, prompt, reply), human: "" };
+    } finally {
+      release();
+      ctx.progress("");
+    }
   },
+
 };

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET, POST } from "../../app/api/trpc/[trpc]/route";
+import { POST as chatCompletions } from "../../app/v1/chat/completions/route";
 import { loadConfig, type WhetConfig } from "../../lib/config";
 import { makeModel } from "../../lib/factory/make-model";
 import { startHubFixture, type HubFixture } from "../../lib/hub-fixture/start-hub-fixture";
@@ -38,10 +39,11 @@ async function freePort(host: string): Promise<number> {
   return port;
 }
 
-/** The app's tRPC route, as the Next app mounts it. */
+/** The app's tRPC route and its chat completions, as the Next app mounts them. */
 function appHandler(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const request = toRequest(req, new AbortController().signal, "https");
-  const route = new URL(request.url).pathname.startsWith("/api/trpc/") ? (request.method === "POST" ? POST : GET) : null;
+  const path = new URL(request.url).pathname;
+  const route = path.startsWith("/api/trpc/") ? (request.method === "POST" ? POST : GET) : path === "/v1/chat/completions" ? chatCompletions : null;
   if (!route) return send(res, new Response("not found", { status: 404 }));
   return route(request).then((response) => send(res, response));
 }
@@ -76,7 +78,7 @@ beforeAll(async () => {
   await users.add({ name: "ada", role: "admin", password: "adas long password" });
   const bob = await users.add({ name: "bob", role: "member", password: "bobs long password" });
   const read = store.create({ userId: bob.id, name: "laptop-read", scopes: ["read"] });
-  const write = store.create({ userId: bob.id, name: "laptop-write", scopes: ["read", "write"] });
+  const write = store.create({ userId: bob.id, name: "laptop-write", scopes: ["read", "write", "chat"] });
   const unused = store.create({ userId: bob.id, name: "never-sent", scopes: ["read"] });
   tokens = { read: read.token, readId: read.record.id, write: write.token, unused: unused.token, unusedId: unused.record.id };
   server = await startTeamServer(config, services, appHandler);
@@ -129,6 +131,9 @@ describe("whet --remote against a team-mode Whetstone", () => {
     const pull = await whet(["--remote", "team", "pull", "acme/tiny"]);
     expect(pull.stderr).toContain("lacks the 'write' scope");
 
+    const chat = await whet(["--remote", "team", "run", "shared-model", "Hi", "--json"]);
+    expect(chat.json?.error).toMatchObject({ type: "forbidden", message: "This token lacks the 'chat' scope" });
+
     const rmRemote = await whet(["--remote", "team", "rm", "shared-model", "--json"]);
     expect(rmRemote.json?.error).toMatchObject({ type: "not_remote", message: expect.stringContaining("deletes no models") });
 
@@ -139,7 +144,7 @@ describe("whet --remote against a team-mode Whetstone", () => {
     expect(revoked.stdout).not.toContain(tokens.read);
   });
 
-  it("clones from the Hub as a job owned by the token's user, with the local command's envelope", async () => {
+  it("clones from the Hub as a job owned by the token's user, with the local command's envelope and progress line, and runs a prompt through the remote's OpenAI API", async () => {
     expect((await whet(["remote", "add", "team-write", url, "--token-stdin", "--fingerprint", fingerprint], tokens.write)).code).toBe(0);
     const clone = await whet(["--remote", "team-write", "clone", "acme/tiny", "bobs-tiny", "--json"]);
     expect(clone.json).toMatchObject({ status: "success", command: "clone", error: null, data: { model: "acme/tiny", clone_status: "success", health: "healthy", files: expect.any(Number) } });
@@ -151,6 +156,10 @@ describe("whet --remote against a team-mode Whetstone", () => {
     expect(again.code).toBe(0);
     expect(again.progress.some((line) => /^clone: .*\d/.test(line))).toBe(true);
     expect(again.stdout).toMatch(/^clone: acme\/tiny@\w{7} → .*bobs-second \(✓ healthy\)/);
+
+    // A prompt goes to the remote's OpenAI API with the token: the reply streams back.
+    const reply = await whet(["--remote", "team-write", "run", "shared-model", "Hi", "--max-tokens", "3", "--temperature", "0", "--json"]);
+    expect(reply.json).toMatchObject({ status: "success", command: "run", data: { model: "shared-model", tokens_generated: 3, finish_reason: "length" } });
 
     const jobs = await whet(["--remote", "team-write", "jobs", "--json"]);
     expect(jobs.json?.data.jobs).toEqual([
