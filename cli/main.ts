@@ -52,7 +52,7 @@ async function help(): Promise<string> {
     ...commands.map((c) => `  ${c.usage.padEnd(64)} ${c.summary}`),
     "",
     "Every command takes --json and prints {\"status\",\"command\",\"data\",\"error\"}.",
-    "--remote NAME (or WHET_REMOTE, or WHET_URL with WHET_TOKEN) runs list, health, show, doctor, search, pull, clone, push and jobs on a remote Whetstone.",
+    "--remote NAME (or WHET_REMOTE, or WHET_URL with WHET_TOKEN) runs list, health, show, doctor, search, pull, clone, push, run (one prompt) and jobs on a remote Whetstone.",
     "Exit codes: 0 success, 1 operation error, 2 usage error.",
   ].join("\n");
 }
