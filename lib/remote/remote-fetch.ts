@@ -77,7 +77,7 @@ function toResponse(res: IncomingMessage): Response {
  * 429 before any procedure runs) turned into errors that say the fix.
  */
 export function remoteFetch(options: RemoteFetchOptions): RemoteFetch {
-  const idleMs = options.idleTimeoutMs ?? 30_000;
+  const idleMs = options.idleTimeoutMs ?? 120_000;
   return async (input, init = {}) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
     const headers: OutgoingHttpHeaders = Object.fromEntries(new Headers(init.headers).entries());
