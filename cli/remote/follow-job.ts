@@ -17,7 +17,8 @@ export async function followJob<K extends AppJob["kind"]>(
 ): Promise<NonNullable<JobOfKind<K>["result"]>> {
   const show = progressLine(ctx, render);
   const where = ctx.target.label;
-  let release = () => undefined as unknown;
+  let stopFollowing: () => void = () => undefined;
+  const release = ctx.onInterrupt?.(() => stopFollowing()) ?? (() => undefined);
   const final = await new Promise<AppJob>((resolve, reject) => {
     let last: AppJob = started;
     const subscription = ctx.client.operations.watch.subscribe(
@@ -36,12 +37,12 @@ export async function followJob<K extends AppJob["kind"]>(
         onComplete: () => resolve(last),
       },
     );
-    release = ctx.onInterrupt?.(() => {
+    stopFollowing = () => {
       subscription.unsubscribe();
       reject(
         new WhetError("interrupted", `Stopped following job ${started.id}; it keeps running on ${where}`, `Follow it with \`whet --remote ${where} jobs\` or on ${where}'s Jobs page, where it can be cancelled.`, { job_id: started.id }),
       );
-    }) ?? release;
+    };
   }).finally(() => {
     release();
     ctx.progress("");
