@@ -29,6 +29,7 @@ let url: string;
 let fingerprint: string;
 let tokens: { read: string; readId: string; write: string; unused: string; unusedId: string };
 
+const HUB_WRITE = "hf_remotewritetoken0123456789";
 const holder = globalThis as typeof globalThis & { __whetServices?: Services };
 
 async function freePort(host: string): Promise<number> {
@@ -53,7 +54,7 @@ beforeAll(async () => {
   // The CLI in this process reads this environment (its own WHET_HOME, where remotes are saved).
   process.env.WHET_HOME = join(root, "cli-home");
   const source = await makeModel({ dir: join(root, "src", "tiny"), seed: 5 });
-  hub = await startHubFixture({ repos: [{ id: "acme/tiny", revisions: [{ dir: source.dir }], tags: ["mlx"] }] });
+  hub = await startHubFixture({ repos: [{ id: "acme/tiny", revisions: [{ dir: source.dir }], tags: ["mlx"] }], writeTokens: [HUB_WRITE], user: { orgs: ["acme"] } });
   const port = await freePort("127.0.0.2");
   const dataDir = join(root, "server");
   const config: WhetConfig = {
@@ -78,6 +79,8 @@ beforeAll(async () => {
   await users.add({ name: "ada", role: "admin", password: "adas long password" });
   const bob = await users.add({ name: "bob", role: "member", password: "bobs long password" });
   const read = store.create({ userId: bob.id, name: "laptop-read", scopes: ["read"] });
+  // Bob's own Hugging Face token, stored on the server (the Account page): his pushes use it.
+  services.auth.hubTokens.set(bob.id, HUB_WRITE);
   const write = store.create({ userId: bob.id, name: "laptop-write", scopes: ["read", "write", "chat"] });
   const unused = store.create({ userId: bob.id, name: "never-sent", scopes: ["read"] });
   tokens = { read: read.token, readId: read.record.id, write: write.token, unused: unused.token, unusedId: unused.record.id };
@@ -144,7 +147,7 @@ describe("whet --remote against a team-mode Whetstone", () => {
     expect(revoked.stdout).not.toContain(tokens.read);
   });
 
-  it("clones from the Hub as a job owned by the token's user, with the local command's envelope and progress line, and runs a prompt through the remote's OpenAI API", async () => {
+  it("clones from the Hub and pushes as jobs owned by the token's user, with the local command's envelope and progress line, and runs a prompt through the remote's OpenAI API", async () => {
     expect((await whet(["remote", "add", "team-write", url, "--token-stdin", "--fingerprint", fingerprint], tokens.write)).code).toBe(0);
     const clone = await whet(["--remote", "team-write", "clone", "acme/tiny", "bobs-tiny", "--json"]);
     expect(clone.json).toMatchObject({ status: "success", command: "clone", error: null, data: { model: "acme/tiny", clone_status: "success", health: "healthy", files: expect.any(Number) } });
@@ -157,12 +160,18 @@ describe("whet --remote against a team-mode Whetstone", () => {
     expect(again.progress.some((line) => /^clone: .*\d/.test(line))).toBe(true);
     expect(again.stdout).toMatch(/^clone: acme\/tiny@\w{7} → .*bobs-second \(✓ healthy\)/);
 
+    // His workspace there, pushed with his Hub token there: the local command's envelope.
+    const push = await whet(["--remote", "team-write", "push", "bobs-tiny", "acme/bobs-tiny", "--create", "--json"]);
+    expect(push.json).toMatchObject({ status: "success", command: "push", data: { created_repo: true, private: true, commit_sha: expect.stringMatching(/^[0-9a-f]{40}$/) } });
+    expect(push.stdout).not.toContain(HUB_WRITE);
+
     // A prompt goes to the remote's OpenAI API with the token: the reply streams back.
     const reply = await whet(["--remote", "team-write", "run", "shared-model", "Hi", "--max-tokens", "3", "--temperature", "0", "--json"]);
     expect(reply.json).toMatchObject({ status: "success", command: "run", data: { model: "shared-model", tokens_generated: 3, finish_reason: "length" } });
 
     const jobs = await whet(["--remote", "team-write", "jobs", "--json"]);
     expect(jobs.json?.data.jobs).toEqual([
+      expect.objectContaining({ kind: "push", state: "succeeded", owner: "bob" }),
       expect.objectContaining({ kind: "clone", state: "succeeded", owner: "bob", title: expect.stringContaining("bobs-second") }),
       expect.objectContaining({ kind: "clone", state: "succeeded", owner: "bob" }),
     ]);
