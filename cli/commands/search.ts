@@ -1,6 +1,11 @@
+import { formatCount } from "../../lib/format/format-count";
 import { hubAccessFrom } from "../../lib/hub/hub-access";
 import { searchModels } from "../../lib/hub/search-models";
 import type { Command } from "../command";
+
+function shown(count: number | null): string {
+  return count === null ? "—" : formatCount(count);
+}
 
 export const searchCommand: Command = {
   name: "search",
@@ -17,7 +22,7 @@ export const searchCommand: Command = {
       limit: Number.isFinite(limit) && limit > 0 ? limit : 20,
     });
     const human = models.length
-      ? models.map((m) => `${m.id.padEnd(48)} ↓${String(m.downloads).padStart(8)}  ♥${String(m.likes).padStart(5)}  ${m.pipelineTag ?? ""}`).join("\n")
+      ? models.map((m) => `${m.id.padEnd(48)} ↓${shown(m.downloads).padStart(6)}  ♥${shown(m.likes).padStart(6)}  ${m.pipelineTag ?? ""}`).join("\n")
       : "No models found.";
     return { ok: true, data: { models, count: models.length }, human };
   },
