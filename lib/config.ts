@@ -35,6 +35,8 @@ export interface WhetConfig {
   hfHome: string;
   /** Hub endpoint without trailing slash. */
   endpoint: string;
+  /** The endpoint is the built-in demo hub (`npm start -- --demo` sets WHET_DEMO_HUB=1), not huggingface.co. */
+  demoHub?: boolean;
   token: string | null;
   /** Where workspaces named without a path live. */
   workspaceRoot: string;
@@ -54,6 +56,7 @@ const envSchema = z.object({
   XDG_DATA_HOME: z.string().optional(),
   HF_ENDPOINT: z.url({ message: "HF_ENDPOINT must be an http(s) URL such as https://huggingface.co" }).optional(),
   HF_TOKEN: z.string().optional(),
+  WHET_DEMO_HUB: z.enum(["0", "1"], { message: "WHET_DEMO_HUB must be 1 (the endpoint is the demo hub) or 0" }).optional(),
   WHET_WORKSPACES: z.string().optional(),
   WHET_HOME: z.string().optional(),
   WHET_PYTHON: z.string().optional(),
@@ -148,6 +151,7 @@ export function loadConfig(env: Env = process.env): WhetConfig {
     hfHome,
     endpoint: (e.HF_ENDPOINT ?? "https://huggingface.co").replace(/\/+$/, ""),
     token: e.HF_TOKEN ?? null,
+    demoHub: e.WHET_DEMO_HUB === "1",
     workspaceRoot: e.WHET_WORKSPACES ? expand(e.WHET_WORKSPACES) : join(dataDir, "workspaces"),
     dataDir,
     python: e.WHET_PYTHON ? expand(e.WHET_PYTHON) : join(projectRoot, ".venv", "bin", "python"),

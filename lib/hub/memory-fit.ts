@@ -1,3 +1,4 @@
+import { freemem, totalmem } from "node:os";
 import { formatBytes } from "../format/format-bytes";
 
 export interface MachineMemory {
@@ -37,4 +38,9 @@ export function memoryFit(weightBytes: number, memory: MachineMemory): MemoryFit
     needBytes,
     sentence: `Too large for this machine: ${need}, more than its ${total}. Look for a smaller quantization (4-bit), or run it across machines on the Cluster page.`,
   };
+}
+
+/** This machine's memory now. */
+export function machineMemory(): MachineMemory {
+  return { totalBytes: totalmem(), availableBytes: freemem() };
 }
