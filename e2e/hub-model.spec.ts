@@ -29,8 +29,10 @@ test("a model page from the Hub search: parameters, files, memory fit, at deskto
   await page.goto("/hub");
   await page.locator("body[data-hydrated]").waitFor();
   await expect(page.getByTestId("demo-hub-note")).toBeVisible();
-  await page.getByLabel("MLX only").check();
+  // The filter lives in the address (shareable, kept on reload): the box is checked once the URL says so.
+  await page.getByLabel("MLX only").click();
   await expect(page).toHaveURL(/mlx=1/);
+  await expect(page.getByLabel("MLX only")).toBeChecked();
   await page.getByLabel("Search models").fill("tiny-llama");
   await page.getByRole("button", { name: "Search" }).click();
   await expect(page).toHaveURL(/q=tiny-llama/);
