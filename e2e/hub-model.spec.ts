@@ -60,7 +60,8 @@ test("a model page from the Hub search: parameters, files, memory fit, at deskto
   await page.screenshot({ path: testInfo.outputPath("hub-model-desktop.png"), fullPage: true });
   await desktop.close();
 
-  const phone = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  // The phone in dark mode: both palettes are seen once.
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: "dark" });
   const small = await phone.newPage();
   await small.goto(`/hub/${REPO}`);
   await expectModelFacts(small);

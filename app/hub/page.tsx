@@ -95,7 +95,7 @@ function HubSearch() {
           placeholder="Search models, e.g. llama 4bit"
           className="w-full min-w-0 rounded-md border border-stone-300 px-3 py-2"
         />
-        <button type="submit" className="rounded-md bg-stone-900 px-4 py-2 font-medium text-white hover:bg-stone-700">
+        <button type="submit" className="shrink-0 rounded-md bg-stone-900 px-4 py-2 font-medium text-white hover:bg-stone-700">
           Search
         </button>
       </form>
