@@ -1,6 +1,8 @@
 import { hubFetch, statusError } from "../download/hub-client";
 import { stallGuard } from "../download/stall-guard";
 import { classifyNetworkError, TransferError } from "../download/transfer-error";
+import { WhetError } from "../errors";
+import { formatBytes } from "../format/format-bytes";
 import { HUB_CALL_STALL_MS, withHubCall, type HubCall } from "./hub-call";
 
 export interface HubBytes {
@@ -38,12 +40,20 @@ export function fetchHubBytes(call: HubCall, url: string, options: { maxBytes: n
         await response.body?.cancel().catch(() => undefined);
         throw new TransferError("protocol", "the server ignored the byte range asked for", { retryable: false });
       }
+      const tooLarge = () =>
+        range
+          ? new TransferError("overflow", `the server sent more than the ${limit} bytes asked for`, { retryable: false })
+          : new WhetError(
+              "hub_file_too_large",
+              `The file is larger than the ${formatBytes(limit, " ")} Whetstone reads while ${call.doing}.`,
+              "It is left out; open the repository on the Hub to see it.",
+            );
       const declared = Number(response.headers.get("content-length") ?? Number.NaN);
       if (declared > limit) {
         await response.body?.cancel().catch(() => undefined);
-        throw new TransferError("overflow", `the file is larger than ${limit} bytes`, { retryable: false });
+        throw tooLarge();
       }
-      const bytes = await readAtMost(response, limit, guard);
+      const bytes = await readAtMost(response, limit, guard, tooLarge);
       if (range && bytes.byteLength !== limit) throw new TransferError("truncated", "the range ended early", { retryable: false });
       return { bytes, fileSize: fileSize ?? bytes.byteLength };
     } finally {
@@ -61,7 +71,7 @@ function rangeTotal(response: Response, range: ByteRange): number | undefined {
   return Number.isSafeInteger(total) && total > range.end ? total : undefined;
 }
 
-async function readAtMost(response: Response, limit: number, guard: ReturnType<typeof stallGuard>): Promise<Buffer> {
+async function readAtMost(response: Response, limit: number, guard: ReturnType<typeof stallGuard>, tooLarge: () => Error): Promise<Buffer> {
   const reader = response.body?.getReader();
   const chunks: Uint8Array[] = [];
   let length = 0;
@@ -69,12 +79,16 @@ async function readAtMost(response: Response, limit: number, guard: ReturnType<t
     for (let next = await reader?.read(); next && !next.done; next = await reader?.read()) {
       guard.touch(next.value.byteLength);
       length += next.value.byteLength;
-      if (length > limit) throw new TransferError("overflow", `the answer is larger than ${limit} bytes`, { retryable: false });
+      if (length > limit) {
+        await reader?.cancel().catch(() => undefined);
+        throw tooLarge();
+      }
       chunks.push(next.value);
     }
   } catch (error) {
     await reader?.cancel().catch(() => undefined);
     if (guard.signal.aborted) throw guard.signal.reason;
+    if (error instanceof WhetError || error instanceof TransferError) throw error;
     throw classifyNetworkError(error, true);
   }
   return Buffer.concat(chunks);
