@@ -37,12 +37,18 @@ export async function countRemoteParameters(
   const tensors: TensorInfo[] = [];
   let bytesRead = 0;
   let next = 0;
+  // One refused shard ends the count: the other workers take no further shard.
+  let failed = false;
   const worker = async () => {
-    while (next < shards.length) {
+    while (next < shards.length && !failed) {
       const shard = shards[next++] as string;
-      const header = await readRemoteSafetensorsHeader(call, hubFileUrl(call.access.hubUrl, repoId, commit, shard), shard);
+      const header = await readRemoteSafetensorsHeader(call, hubFileUrl(call.access.hubUrl, repoId, commit, shard), shard).catch((error: unknown) => {
+        failed = true;
+        throw error;
+      });
       bytesRead += header.bytesRead;
       if (bytesRead > MAX_TOTAL_HEADER_BYTES) {
+        failed = true;
         throw new WhetError(
           "headers_too_large",
           `The safetensors headers of ${repoId} add up to more than ${MAX_TOTAL_HEADER_BYTES / 1_000_000} MB.`,

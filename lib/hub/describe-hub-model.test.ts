@@ -8,6 +8,7 @@ import { useTempDirs } from "../testing/temp-dir";
 import { newSentinel, writeSentinel } from "../workspace/sentinel";
 import { describeHubModel } from "./describe-hub-model";
 import { countParameters } from "./count-parameters";
+import { MAX_SHARDS } from "./count-remote-parameters";
 
 const tempDir = useTempDirs();
 const GiB = 1 << 30;
@@ -84,6 +85,15 @@ describe("describeHubModel against the Hub fixture", () => {
     expect(rangesAsked(hub.requests, "model-00002-of-00002.safetensors")).toEqual([[0, 7]]);
     // The rest of the page is still there.
     expect(page.files.length).toBeGreaterThan(4);
+  });
+
+  it("reads no header of a repo with more shards than any real model", async () => {
+    const { hub, deps } = await serveModel("acme/many", async (dir) => {
+      for (let i = 1; i <= MAX_SHARDS + 1; i++) await writeFile(join(dir, `model-${String(i).padStart(5, "0")}-of-00999.safetensors`), "x");
+    });
+    const page = await describeHubModel(deps, "acme/many");
+    expect(page.parameters).toMatchObject({ ok: false, code: "too_many_shards", message: expect.stringMatching(new RegExp(`has ${MAX_SHARDS + 3} safetensors shards, more than the ${MAX_SHARDS}`)) });
+    expect(hub.requests.filter((r) => r.path.includes(".safetensors"))).toEqual([]);
   });
 
   it("says where the model already is: a workspace cloned from it", async () => {
