@@ -92,6 +92,7 @@ describe("describeHubModel against the Hub fixture", () => {
       for (let i = 1; i <= MAX_SHARDS + 1; i++) await writeFile(join(dir, `model-${String(i).padStart(5, "0")}-of-00999.safetensors`), "x");
     });
     const page = await describeHubModel(deps, "acme/many");
+    // The 257 added and the factory model's own 2.
     expect(page.parameters).toMatchObject({ ok: false, code: "too_many_shards", message: expect.stringMatching(new RegExp(`has ${MAX_SHARDS + 3} safetensors shards, more than the ${MAX_SHARDS}`)) });
     expect(hub.requests.filter((r) => r.path.includes(".safetensors"))).toEqual([]);
   });
