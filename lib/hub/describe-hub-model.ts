@@ -11,9 +11,8 @@ import { readHubModelInfo, type HubModelInfo } from "./read-hub-model-info";
 /** A part of the page that could not be read: said in words, the rest of the page still shown. */
 export type Section<T> = { ok: true; value: T } | { ok: false; code: string; message: string; hint: string };
 
-export interface HubModelPage extends Omit<HubModelInfo, "files"> {
+export interface HubModelPage extends HubModelInfo {
   revision: string;
-  files: HubModelInfo["files"];
   /** Sum of the files' known sizes. */
   totalBytes: number;
   /** The safetensors shards the model loads, and their bytes (what memory must hold). */
