@@ -52,6 +52,7 @@ export default defineConfig({
         HF_HOME: `${process.cwd()}/${STATE}/hf`,
         // The demo hub's write token (lib/hub-fixture/demo-repos.ts DEMO_WRITE_TOKEN): pushes go to demo-user/*.
         HF_TOKEN: "hf_whetstone_demo_write_token",
+        WHET_DEMO_HUB: "1",
         HF_HUB_CACHE: "",
       },
     },

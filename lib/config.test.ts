@@ -36,6 +36,12 @@ describe("loadConfig", () => {
     expect(loadConfig(base).endpoint).toBe("https://huggingface.co");
   });
 
+  it("knows the endpoint is the demo hub only when start-up says so", () => {
+    expect(loadConfig(base).demoHub).toBe(false);
+    expect(loadConfig({ ...base, WHET_DEMO_HUB: "1" }).demoHub).toBe(true);
+    expect(() => loadConfig({ ...base, WHET_DEMO_HUB: "yes" })).toThrowError(/WHET_DEMO_HUB must be 1/);
+  });
+
   it("rejects a malformed endpoint with a fix", () => {
     expect(() => loadConfig({ ...base, HF_ENDPOINT: "not a url" })).toThrowError(/HF_ENDPOINT/);
   });

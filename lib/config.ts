@@ -38,6 +38,8 @@ export interface WhetConfig {
   endpoint: string;
   /** Where the endpoint came from: HF_ENDPOINT, the running app's demo hub (`npm start -- --demo`), or the default. */
   endpointFrom: "HF_ENDPOINT" | "demo-hub" | "default";
+  /** The endpoint is the built-in demo hub (`npm start -- --demo` sets WHET_DEMO_HUB=1), not huggingface.co. */
+  demoHub?: boolean;
   token: string | null;
   /** Where workspaces named without a path live. */
   workspaceRoot: string;
@@ -67,6 +69,7 @@ const envSchema = z.object({
   XDG_DATA_HOME: z.string().optional(),
   HF_ENDPOINT: z.url({ message: "HF_ENDPOINT must be an http(s) URL such as https://huggingface.co" }).optional(),
   HF_TOKEN: z.string().optional(),
+  WHET_DEMO_HUB: z.enum(["0", "1"], { message: "WHET_DEMO_HUB must be 1 (the endpoint is the demo hub) or 0" }).optional(),
   WHET_WORKSPACES: z.string().optional(),
   WHET_HOME: z.string().optional(),
   WHET_PYTHON: z.string().optional(),
@@ -169,6 +172,7 @@ export function loadConfig(env: Env = process.env): WhetConfig {
     endpointFrom: e.HF_ENDPOINT ? "HF_ENDPOINT" : demoHub ? "demo-hub" : "default",
     // The demo hub's own token (not a secret) lets pushes into its demo-user namespace work, as in the app.
     token: e.HF_TOKEN ?? demoHub?.token ?? null,
+    demoHub: e.WHET_DEMO_HUB === "1" || demoHub !== null,
     workspaceRoot: e.WHET_WORKSPACES ? expand(e.WHET_WORKSPACES) : join(dataDir, "workspaces"),
     dataDir,
     python: e.WHET_PYTHON ? expand(e.WHET_PYTHON) : join(projectRoot, ".venv", "bin", "python"),

@@ -68,8 +68,13 @@ if [ "$demo" = 1 ]; then
   # The demo hub's own token (not a secret): it lets the app push into the demo-user namespace.
   export HF_TOKEN
   HF_TOKEN=$(node -e 'console.log(JSON.parse(process.argv[1]).token)' "$line")
+  # Tells the app its Hub is the demo one, so the Hub page says so.
+  export WHET_DEMO_HUB=1
   echo "[start] demo hub at $HF_ENDPOINT"
 fi
+
+# Only the demo hub started above is the demo hub, whatever the environment said.
+[ "$demo" = 1 ] || export WHET_DEMO_HUB=0
 
 if [ "$lan" = 1 ]; then
   # Team mode: the team front (accounts, TLS) in front of Next; WHET_MODE and friends come from start.sh.

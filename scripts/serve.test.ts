@@ -22,7 +22,7 @@ async function fakeNext(bin: string, stubborn: boolean) {
       "#!/usr/bin/env bash",
       "sleep 300 &",
       "runner=$!",
-      `echo "{\\"app\\": $$, \\"runner\\": $runner}" > "$FAKE_NEXT_PIDS"`,
+      `echo "{\\"app\\": $$, \\"runner\\": $runner, \\"demoHub\\": \\"$WHET_DEMO_HUB\\"}" > "$FAKE_NEXT_PIDS"`,
       stubborn ? "trap '' TERM" : "trap 'kill $runner; exit 143' TERM",
       "while true; do wait; done",
     ].join("\n"),
@@ -50,7 +50,9 @@ async function serve(stubborn: boolean) {
   });
   const hubUrl = /demo hub at (\S+)/.exec(out)?.[1] as string;
   await expect.poll(() => readFile(pidsFile, "utf8").then(() => true, () => false)).toBe(true);
-  const pids = JSON.parse(await readFile(pidsFile, "utf8")) as { app: number; runner: number };
+  const pids = JSON.parse(await readFile(pidsFile, "utf8")) as { app: number; runner: number; demoHub: string };
+  // The app is told its Hub is the demo one (the Hub pages say so).
+  expect(pids.demoHub).toBe("1");
   return { script, hubUrl, pids, home: join(root, "home") };
 }
 

@@ -1,12 +1,15 @@
 import { readFile } from "node:fs/promises";
 import { readSafetensorsHeader } from "../safetensors/read-header";
 import type { Commit } from "./build-commit";
+import { readCardData } from "./read-card-data";
 
 export interface DerivedModelFields {
   /** The slice of config.json (and tokenizer_config.json) the Hub exposes as `config`. */
   config?: Record<string, unknown>;
   /** Parameter counts per dtype, as the Hub computes from safetensors headers. */
   safetensors?: { parameters: Record<string, number>; total: number };
+  /** The README's YAML metadata, as the Hub's `cardData`. */
+  cardData?: Record<string, unknown>;
 }
 
 const CONFIG_KEYS = ["architectures", "model_type", "quantization_config", "quantization"];
@@ -37,16 +40,25 @@ async function derive(commit: Commit): Promise<DerivedModelFields> {
     derived.config = pick(config, CONFIG_KEYS);
     if (tokenizer) derived.config.tokenizer_config = pick(tokenizer, TOKENIZER_KEYS);
   }
+  const readme = await readTextFile(commit, "README.md");
+  const cardData = readme === null ? null : readCardData(readme);
+  if (cardData) derived.cardData = cardData;
   const counts = await countParameters(commit);
   if (counts) derived.safetensors = counts;
   return derived;
 }
 
-async function readJsonFile(commit: Commit, path: string): Promise<Record<string, unknown> | null> {
+async function readTextFile(commit: Commit, path: string): Promise<string | null> {
   const entry = commit.entries.get(path);
   if (entry?.type !== "file") return null;
+  return readFile(entry.absPath, "utf8").catch(() => null);
+}
+
+async function readJsonFile(commit: Commit, path: string): Promise<Record<string, unknown> | null> {
+  const text = await readTextFile(commit, path);
+  if (text === null) return null;
   try {
-    const json: unknown = JSON.parse(await readFile(entry.absPath, "utf8"));
+    const json: unknown = JSON.parse(text);
     return json && typeof json === "object" && !Array.isArray(json) ? (json as Record<string, unknown>) : null;
   } catch {
     return null;

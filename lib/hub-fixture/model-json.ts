@@ -21,6 +21,7 @@ const FIELDS = [
   "spaces",
   "usedStorage",
   "config",
+  "cardData",
   "safetensors",
   "modelId",
 ] as const;
@@ -117,5 +118,7 @@ async function fieldValue(field: ModelField, repo: StoredRepo, commit: Commit, b
       return (await deriveModelFields(commit)).config;
     case "safetensors":
       return (await deriveModelFields(commit)).safetensors;
+    case "cardData":
+      return (await deriveModelFields(commit)).cardData;
   }
 }

@@ -138,7 +138,7 @@ describe("Hub fixture with Python huggingface_hub", () => {
     ]);
 
     const info = await python.run(["model-info", "--repo", "acme/tiny-one"]);
-    expect(info).toMatchObject({ id: "acme/tiny-one", sha: await commitOf(hub, "acme/tiny-one"), private: false, pipeline_tag: "text-generation" });
+    expect(info).toMatchObject({ id: "acme/tiny-one", sha: await commitOf(hub, "acme/tiny-one"), private: false, pipeline_tag: "text-generation", license: "apache-2.0" });
     const siblings = info.siblings as { rfilename: string; size: number; lfs_sha256: string | null }[];
     const digests = await folderSha256(dir);
     expect(siblings.map((s) => s.rfilename).sort()).toEqual(Object.keys(digests).sort());

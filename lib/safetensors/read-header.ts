@@ -70,7 +70,19 @@ export async function readSafetensorsHeaderFrom(handle: FileHandle, file: string
   }
   const prefix = Buffer.alloc(8);
   await handle.read(prefix, 0, 8, 0);
-  const declared = prefix.readBigUInt64LE(0);
+  const headerSize = checkedHeaderSize(file, prefix.readBigUInt64LE(0), fileSize);
+  const raw = Buffer.alloc(headerSize);
+  await handle.read(raw, 0, headerSize, 8);
+  const header = parseHeader(file, raw, headerSize, fileSize);
+  return { ...header, bytesRead: 8 + headerSize };
+}
+
+/**
+ * The header length the 8-byte prefix declares, refused when it is 0, over
+ * the cap or longer than the file: the one check before anything is allocated
+ * (also for headers read from the Hub with ranged requests).
+ */
+export function checkedHeaderSize(file: string, declared: bigint, fileSize: number): number {
   if (declared === 0n) fail(file, "safetensors_header_empty", "header length is 0", REDOWNLOAD);
   if (declared > BigInt(MAX_HEADER_BYTES)) {
     fail(
@@ -89,10 +101,12 @@ export async function readSafetensorsHeaderFrom(handle: FileHandle, file: string
       "The file is truncated (an interrupted download or copy): fetch it again.",
     );
   }
-  const raw = Buffer.alloc(headerSize);
-  await handle.read(raw, 0, headerSize, 8);
-  const header = parseHeader(file, raw, headerSize, fileSize);
-  return { ...header, bytesRead: 8 + headerSize };
+  return headerSize;
+}
+
+/** Parses and validates header bytes (the `headerSize` bytes after the prefix) of a file of `fileSize` bytes. */
+export function parseSafetensorsHeader(file: string, raw: Buffer, fileSize: number): Omit<SafetensorsHeader, "bytesRead"> {
+  return parseHeader(file, raw, raw.byteLength, fileSize);
 }
 
 function parseHeader(file: string, raw: Buffer, headerSize: number, fileSize: number) {

@@ -65,6 +65,7 @@ def model_info(args):
         "private": info.private,
         "pipeline_tag": info.pipeline_tag,
         "last_modified": info.last_modified.isoformat() if info.last_modified else None,
+        "license": info.card_data.license if info.card_data else None,
         "siblings": [
             {"rfilename": s.rfilename, "size": s.size, "blob_id": s.blob_id, "lfs_sha256": s.lfs.sha256 if s.lfs else None}
             for s in info.siblings or []

@@ -38,6 +38,7 @@ export const PROCEDURES: Record<string, Rule> = {
   "system.doctor": read,
   "system.info": read,
   "hub.search": read,
+  "hub.model": read,
   "hub.whoami": read,
   "models.matrix": read,
   "models.list": read,
@@ -114,6 +115,7 @@ export const ROUTES: Record<string, RouteRule> = {
 export const PAGES: Record<string, Role | "public"> = {
   "/": "viewer",
   "/hub": "viewer",
+  "/hub/[org]/[name]": "viewer",
   "/chat": "viewer",
   "/matrix": "viewer",
   "/downloads": "viewer",

@@ -48,6 +48,7 @@ function listFields(query: URLSearchParams): readonly ModelField[] {
   if (expanded) return expanded;
   const fields = new Set<ModelField>(isTruthy(query.get("full")) ? LIST_FULL_FIELDS : LIST_FIELDS);
   if (isTruthy(query.get("config"))) fields.add("config");
+  if (isTruthy(query.get("cardData"))) fields.add("cardData");
   return [...fields];
 }
 
