@@ -1,4 +1,6 @@
+import { homedir } from "node:os";
 import type { HealthReport } from "../../lib/health/check-model";
+import type { FixSubject } from "../../lib/health/readable-fix";
 import { listModels } from "../../lib/models/list-models";
 import { describeModel } from "../../lib/models/describe-model";
 import { resolveModel } from "../../lib/models/resolve-model";
@@ -32,6 +34,10 @@ export const healthCommand: Command = {
       path: report.path,
       findings: report.findings,
     }));
+    const subject = (_entry: HealthEntry, i: number): FixSubject => {
+      const { kind, model, path } = described[i] as (typeof described)[number];
+      return { path, kind, name: model.name, workspaceRoot: config.workspaceRoot, home: homedir() };
+    };
     const healthy = entries.filter((e) => e.status === "healthy");
     const unhealthy = entries.filter((e) => e.status === "unhealthy");
     const data = {
@@ -45,6 +51,6 @@ export const healthCommand: Command = {
       const rows = matrix.rows.map((r) => ({ name: r.name, healthy: r.healthy, defects: Object.fromEntries(Object.entries(r.cells).map(([id, f]) => [id, f.severity])) }));
       return { ok: true, data: { ...data, matrix: { columns, rows } }, human: renderMatrix(matrix) };
     }
-    return { ok: true, data, human: renderHealth(entries) };
+    return { ok: true, data, human: renderHealth(entries, subject) };
   },
 };
