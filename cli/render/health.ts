@@ -1,5 +1,5 @@
 import type { DefectMatrix } from "../../lib/health/defect-matrix";
-import { findingFixes, fixLine, type FindingFix, type FixSubject } from "../../lib/health/readable-fix";
+import { fixLine, readableFindings, type FixSubject } from "../../lib/health/readable-fix";
 import type { HealthEntry } from "../commands/health";
 
 const MARK = { "blocks-loading": "✗", "degrades-output": "!", cosmetic: "·" } as const;
@@ -12,13 +12,11 @@ export function renderHealth(entries: HealthEntry[], subjectOf: (entry: HealthEn
     lines.push(`Summary: total ${entries.length}, healthy ${healthy}, unhealthy ${entries.length - healthy}`);
   }
   entries.forEach((entry, i) => {
-    const fixes = findingFixes(entry.findings, subjectOf(entry, i));
     const managed = entry.name.startsWith("/") ? (entry.managed ? " [managed]" : " [unmanaged]") : "";
     lines.push(`${entry.status.padEnd(9)} ${entry.name}${managed} — ${entry.reason}`);
-    entry.findings.forEach((finding, f) => {
-      const fix = fixes[f] as FindingFix;
-      lines.push(`  ${MARK[finding.severity]} ${finding.id}: ${finding.message}`, `    ${fix.label}: ${fixLine(fix)}`);
-    });
+    for (const finding of readableFindings(entry.findings, subjectOf(entry, i))) {
+      lines.push(`  ${MARK[finding.severity]} ${finding.id}: ${finding.message}`, `    ${finding.repair ? "fix" : "what to do"}: ${fixLine(finding)}`);
+    }
   });
   return lines.join("\n");
 }

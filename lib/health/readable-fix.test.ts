@@ -3,24 +3,24 @@ import { describe, expect, it } from "vitest";
 import { makeModel } from "../factory/make-model";
 import { useTempDirs } from "../testing/temp-dir";
 import { checkModel } from "./check-model";
-import { findingFixes, fixLine, readableFix } from "./readable-fix";
+import { fixLine, readableFindings, readableFix } from "./readable-fix";
 
 const tempDir = useTempDirs();
 
-describe("findingFixes", () => {
+describe("readableFindings", () => {
   it("names a workspace by its name and gives a command two findings share once", async () => {
     const home = await tempDir();
     const workspaceRoot = join(home, ".local", "share", "whetstone", "workspaces");
     const dir = join(workspaceRoot, "tiny");
     await makeModel({ dir, seed: 2, defects: ["eos-token-id-null", "video-processor-null", "tokenizer-json-missing"] });
     const report = await checkModel(dir);
-    const fixes = findingFixes(report.findings, { path: dir, kind: "workspace", name: "tiny", workspaceRoot, home });
-    const commands = fixes.filter((f) => f.label === "fix");
+    const findings = readableFindings(report.findings, { path: dir, kind: "workspace", name: "tiny", workspaceRoot, home });
+    const commands = findings.filter((f) => f.repair);
     expect(commands.length).toBeGreaterThanOrEqual(2);
-    expect(commands[0]).toMatchObject({ text: "whet convert tiny tiny-fixed --repair-config", sameAs: null });
+    expect(commands[0]).toMatchObject({ hint: "whet convert tiny tiny-fixed --repair-config", sameAs: null });
     for (const later of commands.slice(1)) expect(fixLine(later)).toBe(`the same as for ${commands[0]?.id} above`);
-    expect(fixes.find((f) => f.label === "what to do")?.sameAs).toBeNull();
-    expect(JSON.stringify(fixes)).not.toContain(home);
+    expect(findings.find((f) => !f.repair)?.sameAs).toBeNull();
+    expect(JSON.stringify(findings)).not.toContain(home);
   });
 
   it("names a cache model by its repo id, and any other folder by its path with ~, quoted where a shell needs it", () => {

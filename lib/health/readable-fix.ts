@@ -12,15 +12,6 @@ export interface FixSubject {
   home: string | null;
 }
 
-export interface FindingFix {
-  id: string;
-  /** A repair's command, or the manual step when no repair exists. */
-  label: "fix" | "what to do";
-  text: string;
-  /** An earlier finding with the very same fix: say so instead of printing it again. */
-  sameAs: string | null;
-}
-
 const PLAIN = /^[\w.@%+=:,/~-]+$/;
 
 /** Quoted for a POSIX shell only when it needs to be; a leading `~/` stays outside the quotes so it still expands. */
@@ -66,21 +57,24 @@ export function readableFix(hint: string, subject: FixSubject): string {
   return text;
 }
 
+/** A finding as the CLI and the pages show it: its hint readable, and `sameAs` an earlier finding with the very same fix. */
+export type ReadableFinding<F> = F & { sameAs: string | null };
+
 /**
- * Each finding's fix as the CLI and the pages show it: readable, and printed
- * once; a later finding that the same command fixes points to the first.
+ * The findings with their fixes as a person reads them, each fix printed
+ * once: a later finding that the same command fixes points to the first.
  */
-export function findingFixes(findings: readonly Pick<Finding, "id" | "repair" | "hint">[], subject: FixSubject): FindingFix[] {
+export function readableFindings<F extends Pick<Finding, "id" | "hint">>(findings: readonly F[], subject: FixSubject): ReadableFinding<F>[] {
   const first = new Map<string, string>();
   return findings.map((finding) => {
-    const text = readableFix(finding.hint, subject);
-    const sameAs = first.get(text) ?? null;
-    if (sameAs === null) first.set(text, finding.id);
-    return { id: finding.id, label: finding.repair ? "fix" : "what to do", text, sameAs };
+    const hint = readableFix(finding.hint, subject);
+    const sameAs = first.get(hint) ?? null;
+    if (sameAs === null) first.set(hint, finding.id);
+    return { ...finding, hint, sameAs };
   });
 }
 
-/** The line that stands for a fix: the command itself, or where it was already given. */
-export function fixLine(fix: FindingFix): string {
-  return fix.sameAs ? `the same as for ${fix.sameAs} above` : fix.text;
+/** The words that stand for a finding's fix: the command or step itself, or where it was already given. */
+export function fixLine(finding: { hint: string; sameAs: string | null }): string {
+  return finding.sameAs ? `the same as for ${finding.sameAs} above` : finding.hint;
 }

@@ -1,37 +1,92 @@
+import { stat } from "node:fs/promises";
+import { homedir } from "node:os";
 import { z } from "zod";
+import type { WhetConfig } from "../../lib/config";
 import { defectMatrix } from "../../lib/health/defect-matrix";
-import { describeModel } from "../../lib/models/describe-model";
+import { readableFindings, readableFix, type FixSubject } from "../../lib/health/readable-fix";
+import { describeModel, type DescribedModel } from "../../lib/models/describe-model";
 import { listModels } from "../../lib/models/list-models";
+import { modelParent } from "../../lib/models/model-parent";
+import { precisionLabel } from "../../lib/models/precision-label";
 import { resolveModel } from "../../lib/models/resolve-model";
 import { readPublished } from "../../lib/push/read-published";
-import { router, viewerProcedure } from "../trpc/init";
+import { workspaceNameSchema } from "../../lib/workspace/workspace-target";
+import { memberProcedure, router, viewerProcedure } from "../trpc/init";
 
 const spec = z.string().min(1).max(500);
+/** An existing workspace may carry a name the app would not give a new one; the lib refuses paths. */
+const existingName = z.string().min(1, "Name a workspace").max(128);
+
+/** The name other procedures take: a workspace's folder name, or the cache repo id. */
+function specOf({ kind, model }: Pick<DescribedModel, "kind" | "model">): string {
+  return kind === "workspace" ? (model.display_name ?? model.name) : model.name;
+}
+
+function subjectOf(described: DescribedModel, config: WhetConfig): FixSubject {
+  return { path: described.path, kind: described.kind, name: specOf(described), workspaceRoot: config.workspaceRoot, home: homedir() };
+}
+
+/** The architecture config.json names (`llama`), bounded: it is a stranger's text. */
+function architectureOf(config: Record<string, unknown> | null): string | null {
+  const type = config?.model_type;
+  return typeof type === "string" && /^[\w.-]{1,64}$/.test(type) ? type : null;
+}
 
 export const modelsRouter = router({
   /** Every model against every defect found: the defect matrix page. */
   matrix: viewerProcedure.query(async ({ ctx }) => {
     const described = await listModels({ hubCache: ctx.config.hubCache, workspaceRoot: ctx.config.workspaceRoot });
     const matrix = defectMatrix(
-      described.map(({ model, report, kind }) => ({
-        // The spec other procedures take: a workspace's folder name, or the cache repo id.
-        name: kind === "workspace" ? (model.display_name ?? model.name) : model.name,
-        path: report.path,
-        healthy: report.healthy,
-        findings: report.findings,
+      described.map((d) => ({
+        name: specOf(d),
+        path: d.report.path,
+        healthy: d.report.healthy,
+        findings: d.report.findings.map((f) => ({ ...f, hint: readableFix(f.hint, subjectOf(d, ctx.config)) })),
       })),
     );
     const kinds = new Map(described.map(({ report, kind }) => [report.path, kind]));
     return { columns: matrix.columns, rows: matrix.rows.map((row) => ({ ...row, kind: kinds.get(row.path) ?? "workspace" })) };
   }),
   list: viewerProcedure.query(async ({ ctx }) => {
-    const described = await listModels({ hubCache: ctx.config.hubCache, workspaceRoot: ctx.config.workspaceRoot });
-    return described.map(({ model, report, kind, path }) => ({ model, kind, path, findings: report.findings }));
+    const roots = { hubCache: ctx.config.hubCache, workspaceRoot: ctx.config.workspaceRoot };
+    const described = await listModels(roots);
+    return described.map((d) => ({
+      model: d.model,
+      kind: d.kind,
+      path: d.path,
+      name: specOf(d),
+      findings: readableFindings(d.report.findings, subjectOf(d, ctx.config)),
+      parent: d.kind === "workspace" ? modelParent(d.sourcePath, roots) : null,
+      precision: precisionLabel(d.config),
+      architecture: architectureOf(d.config),
+    }));
   }),
   get: viewerProcedure.input(z.object({ spec })).query(async ({ ctx, input }) => {
-    const resolved = await resolveModel(input.spec, { hubCache: ctx.config.hubCache, workspaceRoot: ctx.config.workspaceRoot });
-    const { model, report, config, path, kind } = await describeModel(resolved);
+    const roots = { hubCache: ctx.config.hubCache, workspaceRoot: ctx.config.workspaceRoot };
+    const resolved = await resolveModel(input.spec, roots);
+    const described = await describeModel(resolved);
+    const { model, report, config, path, kind, sourcePath } = described;
     const published = kind === "workspace" ? await readPublished(path) : null;
-    return { model, report, config, path, kind, name: resolved.name, published };
+    const parent = kind === "workspace" ? modelParent(sourcePath, roots) : null;
+    // A parent deleted since is named, not linked.
+    const present = parent !== null && sourcePath !== null && (await stat(sourcePath).then((s) => s.isDirectory(), () => false));
+    return {
+      model,
+      report: { ...report, findings: readableFindings(report.findings, subjectOf(described, ctx.config)) },
+      config,
+      path,
+      kind,
+      name: resolved.name,
+      published,
+      parent: parent ? { ...parent, present } : null,
+      precision: precisionLabel(config),
+      architecture: architectureOf(config),
+    };
   }),
+  /** Renames a workspace (its creator or an admin); refuses a name in use. */
+  rename: memberProcedure
+    .input(z.object({ name: existingName, to: workspaceNameSchema }))
+    .mutation(({ ctx, input }) => ctx.services.workspaces.rename(input.name, input.to)),
+  /** Deletes a managed workspace (its creator or an admin); the HF cache is never touched here. */
+  remove: memberProcedure.input(z.object({ name: existingName })).mutation(({ ctx, input }) => ctx.services.workspaces.remove(input.name)),
 });
