@@ -55,6 +55,8 @@ export const modelsRouter = router({
       kind: d.kind,
       path: d.path,
       name: specOf(d),
+      managed: d.report.managed,
+      origin: d.model.origin,
       findings: readableFindings(d.report.findings, subjectOf(d, ctx.config)),
       parent: d.kind === "workspace" ? modelParent(d.sourcePath, roots) : null,
       precision: precisionLabel(d.config),

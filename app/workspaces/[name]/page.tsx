@@ -59,24 +59,48 @@ function Workspace() {
 
   if (model.error) return <ErrorBox error={model.error} />;
   if (!model.data) return <p className="text-sm text-stone-500">Checking {name}…</p>;
-  const { report, model: m, path, kind, published } = model.data;
-  const sentinelOrigin = m.origin;
+  const { report, model: m, path, kind, published, parent, precision, architecture } = model.data;
+  const hubRepo = kind === "cache" ? m.name : m.origin;
 
   return (
     <div className="space-y-8">
       <div>
         <p className="text-sm text-stone-500">
-          <Link href="/" className="hover:underline">Workspaces</Link> /
+          <Link href="/" className="hover:underline">Models</Link> / {kind === "cache" ? "HF cache" : "workspace"}
         </p>
         <div className="mt-1 flex flex-wrap items-center gap-3">
-          <h1 className="text-2xl font-semibold tracking-tight" data-testid="workspace-name">{name}</h1>
+          <h1 className="break-all text-2xl font-semibold tracking-tight" data-testid="workspace-name">{name}</h1>
           <HealthBadge healthy={report.healthy} findings={report.findings} />
-          <span className="text-xs text-stone-500">{report.managed ? "managed workspace" : "unmanaged folder"}</span>
+          {precision ? <span className="rounded-full bg-stone-100 px-2 py-0.5 text-xs text-stone-700" data-testid="precision-badge">{precision}</span> : null}
+          <span className="text-xs text-stone-500">{kind === "cache" ? "in the HF cache, never changed here" : report.managed ? "managed workspace" : "unmanaged folder"}</span>
         </div>
-        <p className="mt-1 break-all text-xs text-stone-500">
-          {path} · {formatBytes(m.size_bytes)} · {m.framework} · {m.model_type}
-          {sentinelOrigin ? ` · from ${sentinelOrigin}` : ""}
-        </p>
+        <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-3 gap-y-0.5 text-xs text-stone-500" data-testid="model-facts">
+          <dt>Architecture</dt>
+          <dd data-testid="architecture">{architecture ?? "unknown (config.json names no model_type)"}</dd>
+          <dt>Format</dt>
+          <dd>{m.framework} · {m.model_type} · {formatBytes(m.size_bytes)}</dd>
+          {parent ? (
+            <>
+              <dt>Made from</dt>
+              <dd data-testid="lineage-parent">
+                {parent.present ? (
+                  <Link href={`/workspaces/${encodeURIComponent(parent.name)}`} className="break-all font-medium text-stone-800 hover:underline">{parent.name}</Link>
+                ) : (
+                  <span className="break-all">{parent.name} (no longer here)</span>
+                )}
+                {parent.kind === "cache" ? " in the HF cache" : " (workspace)"}
+              </dd>
+            </>
+          ) : null}
+          {hubRepo ? (
+            <>
+              <dt>Hub repo</dt>
+              <dd className="break-all" data-testid="lineage-repo">{hubRepo}</dd>
+            </>
+          ) : null}
+          <dt>Folder</dt>
+          <dd className="break-all">{path}</dd>
+        </dl>
       </div>
 
       <section className="space-y-3">
