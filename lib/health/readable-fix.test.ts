@@ -23,12 +23,13 @@ describe("readableFindings", () => {
     expect(JSON.stringify(findings)).not.toContain(home);
   });
 
-  it("names a cache model by its repo id, and any other folder by its path with ~, quoted where a shell needs it", () => {
+  it("repairs a cache model with whet repair ORG/NAME, names any other folder by its path with ~, quoted where a shell needs it", () => {
     const home = "/home/ana";
     const snapshot = `${home}/.cache/huggingface/hub/models--acme--tiny/snapshots/0123abcd`;
     const workspaceRoot = `${home}/ws`;
     const hint = (dir: string) => `whet convert ${dir} ${dir}-fixed --repair-index`;
-    expect(readableFix(hint(snapshot), { path: snapshot, kind: "cache", name: "acme/tiny", workspaceRoot, home })).toBe("whet convert acme/tiny tiny-fixed --repair-index");
+    expect(readableFix(hint(snapshot), { path: snapshot, kind: "cache", name: "acme/tiny", workspaceRoot, home })).toBe("whet repair acme/tiny");
+    expect(readableFix(`Remove the stray shard in ${snapshot}`, { path: snapshot, kind: "cache", name: "acme/tiny", workspaceRoot, home })).toBe("Remove the stray shard in acme/tiny");
     const mine = `${home}/my models/x`;
     expect(readableFix(hint(mine), { path: mine, kind: "workspace", name: mine, workspaceRoot, home })).toBe("whet convert ~/'my models/x' ~/'my models/x-fixed' --repair-index");
     expect(readableFix(hint("/srv/m"), { path: "/srv/m", kind: "workspace", name: "/srv/m", workspaceRoot, home })).toBe("whet convert /srv/m /srv/m-fixed --repair-index");

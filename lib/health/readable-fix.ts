@@ -21,6 +21,10 @@ function shellWord(word: string): string {
   return `${home}'${word.slice(home.length).replace(/'/g, `'\\''`)}'`;
 }
 
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
 /** `~` for the home folder, else the path as it is. */
 export function homeRelative(path: string, home: string | null): string {
   if (!home || home === "/") return path;
@@ -37,7 +41,8 @@ function isDirectlyIn(path: string, root: string): boolean {
  * What `whet` takes for this model, and what the suggested `-fixed` target
  * reads as: a workspace of the workspace root by its name, a cache model by
  * its repo id (its fixed copy is a workspace named after the repo's name),
- * anything else as a path with `~`.
+ * anything else as a path with `~`. A cached model's repairs become
+ * `whet repair ORG/NAME`, the one that accepts a cached model.
  */
 function wordsFor(subject: FixSubject): { source: string; target: string } {
   if (subject.kind === "cache") return { source: subject.name, target: `${subject.name.split("/").pop() ?? subject.name}-fixed` };
@@ -52,7 +57,9 @@ function wordsFor(subject: FixSubject): { source: string; target: string } {
 /** A finding's hint with the model's folder written as a person would type it, and any other home path with `~`. */
 export function readableFix(hint: string, subject: FixSubject): string {
   const { source, target } = wordsFor(subject);
-  let text = hint.split(`${subject.path}-fixed`).join(shellWord(target)).split(subject.path).join(shellWord(source));
+  // convert never reads from the HF cache: `whet repair` copies a cached model into a workspace and repairs that.
+  let text = subject.kind === "cache" ? hint.split(new RegExp(`whet convert ${escapeRegExp(subject.path)} ${escapeRegExp(subject.path)}-fixed --[a-z-]+`)).join(`whet repair ${shellWord(subject.name)}`) : hint;
+  text = text.split(`${subject.path}-fixed`).join(shellWord(target)).split(subject.path).join(shellWord(source));
   if (subject.home && subject.home !== "/") text = text.split(`${subject.home}/`).join("~/");
   return text;
 }
