@@ -1,8 +1,10 @@
+import { homedir } from "node:os";
 import { join } from "node:path";
 import { resolveModel } from "../../lib/models/resolve-model";
 import { fixModelOperation, type FixModelInput, type FixModelResult } from "../../lib/operations/fix-model";
 import { planRepair } from "../../lib/repair/plan-repair";
 import { checkModel } from "../../lib/health/check-model";
+import { readableFindings } from "../../lib/health/readable-fix";
 import { folderSize } from "../../lib/fs/folder-size";
 import { formatBytes } from "../../lib/format/format-bytes";
 import { WhetError } from "../../lib/errors";
@@ -25,7 +27,8 @@ export const repairCommand: Command = {
     const [spec, targetArg] = positionals;
     if (!spec) throw new UsageError("repair needs a MODEL (a workspace, org/name in the HF cache, or a folder)");
     const model = await resolveModel(spec, { hubCache: config.hubCache, workspaceRoot: config.workspaceRoot }, { allowPaths: true });
-    const plan = planRepair((await checkModel(model.path, model.name)).findings);
+    const findings = (await checkModel(model.path, model.name)).findings;
+    const plan = planRepair(readableFindings(findings, { path: model.path, kind: model.kind, name: model.name, workspaceRoot: config.workspaceRoot, home: homedir() }));
     const shortName = model.name.split("/").pop() ?? model.name;
     // As the app's repair does: names no folder has yet, so a repair run again (or after a convert) does not collide.
     const target = workspacePath(targetArg ?? (await freeWorkspaceName(config.workspaceRoot, `${shortName}-fixed`)), config.workspaceRoot);

@@ -52,6 +52,12 @@ function Workspace() {
   const [repaired, setRepaired] = useState<string | null>(null);
   const [loaded, setLoaded] = useState<LoadCheck | null>(null);
 
+  // Another repair is a new piece of work: the done state belongs to the one that finished.
+  const chooseRepair = (mode: RepairModeName) => {
+    setRepairMode(mode);
+    setRepaired(null);
+  };
+
   const onRepairFinished = (job: AppJob) => {
     if (job.kind === "repair" && job.result) setRepaired(job.result.target.split("/").pop() ?? job.result.target);
     void queryClient.invalidateQueries(trpc.models.list.queryFilter());
@@ -111,9 +117,9 @@ function Workspace() {
             Fix this model
           </Link>
         ) : null}
-        <FindingsList findings={report.findings} onRepair={(finding) => finding.repair && setRepairMode(finding.repair)} />
+        <FindingsList findings={report.findings} onRepair={(finding) => finding.repair && chooseRepair(finding.repair)} />
         {report.findings.filter((f) => f.repair).length > 1 ? (
-          <button type="button" onClick={() => setRepairMode("repair-all")} className="rounded-md border border-stone-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-stone-50">
+          <button type="button" onClick={() => chooseRepair("repair-all")} className="rounded-md border border-stone-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-stone-50">
             Repair all
           </button>
         ) : null}
@@ -134,8 +140,8 @@ function Workspace() {
           >
             <label htmlFor="target" className="text-sm">New workspace</label>
             <input id="target" value={target} onChange={(e) => setTarget(e.target.value)} className="rounded-md border border-stone-300 px-2 py-1 text-sm" />
-            <button type="submit" className="rounded-md bg-stone-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-stone-700" disabled={repair.isPending}>
-              Run repair
+            <button type="submit" className="rounded-md bg-stone-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-stone-700 disabled:opacity-60" disabled={repair.isPending || repaired !== null}>
+              {repaired ? "Repair done" : "Run repair"}
             </button>
           </form>
           <ErrorBox error={repair.error} />
