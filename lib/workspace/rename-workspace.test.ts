@@ -22,15 +22,22 @@ async function workspace(dir: string, extra: Record<string, unknown> = {}) {
 }
 
 describe("renameWorkspace", () => {
-  it("moves the folder with its files and keeps the lineage of workspaces made from it", async () => {
-    const r = await roots();
+  it("moves the folder with its files and keeps the lineage of workspaces made from it, by either form of its path", async () => {
+    const real = await roots();
+    // The workspace root reached through a link, as a home on another disk is; convert records real paths.
+    const r = { ...real, workspaceRoot: join(real.root, "linked-ws") };
+    await symlink(real.workspaceRoot, r.workspaceRoot);
     await workspace(join(r.workspaceRoot, "base"));
     await workspace(join(r.workspaceRoot, "base-4bit"), { source_path: join(r.workspaceRoot, "base") });
+    await workspace(join(r.workspaceRoot, "base-fixed"), { source_path: join(real.workspaceRoot, "base") });
+    await workspace(join(r.workspaceRoot, "unrelated"), { source_path: join(real.workspaceRoot, "base-fixed") });
     const result = await renameWorkspace("base", "renamed", r);
-    expect(result).toEqual({ from: "base", to: "renamed", path: join(r.workspaceRoot, "renamed"), relinked: ["base-4bit"] });
-    expect((await readdir(r.workspaceRoot)).sort()).toEqual(["base-4bit", "renamed"]);
+    expect({ ...result, relinked: result.relinked.sort() }).toEqual({ from: "base", to: "renamed", path: join(r.workspaceRoot, "renamed"), relinked: ["base-4bit", "base-fixed"] });
+    expect((await readdir(r.workspaceRoot)).sort()).toEqual(["base-4bit", "base-fixed", "renamed", "unrelated"]);
     expect(await readFile(join(r.workspaceRoot, "renamed", "config.json"), "utf8")).toBe('{"model_type":"llama"}');
     expect((await readSentinel(join(r.workspaceRoot, "base-4bit")))?.source_path).toBe(join(r.workspaceRoot, "renamed"));
+    expect((await readSentinel(join(r.workspaceRoot, "base-fixed")))?.source_path).toBe(join(real.workspaceRoot, "renamed"));
+    expect((await readSentinel(join(r.workspaceRoot, "unrelated")))?.source_path).toBe(join(real.workspaceRoot, "base-fixed"));
   });
 
   it("refuses an existing name, even an empty folder, and leaves both as they were", async () => {

@@ -1,4 +1,4 @@
-import { mkdir, readdir, rename, rmdir } from "node:fs/promises";
+import { mkdir, readdir, realpath, rename, rmdir } from "node:fs/promises";
 import { join } from "node:path";
 import { WhetError } from "../errors";
 import { assertNotBeingWritten, existingWorkspace, type WorkspaceRoots } from "./existing-workspace";
@@ -30,6 +30,8 @@ export async function renameWorkspace(from: string, to: string, roots: Workspace
   const target = workspaceTarget(to, roots.workspaceRoot);
   if (target === source) throw new WhetError("same_name", `${from} is already called ${to}`, "Type a different name.", { field: "to" });
   assertNotBeingWritten(from, await readSentinel(source));
+  // Convert records its source through links resolved; a child may name either form.
+  const realSource = await realpath(source);
   try {
     await mkdir(target);
   } catch (error) {
@@ -44,18 +46,24 @@ export async function renameWorkspace(from: string, to: string, roots: Workspace
     if (code === "ENOTEMPTY" || code === "EEXIST") throw taken(to);
     throw new WhetError("rename_failed", `Could not rename ${from} to ${to} (${code ?? "error"})`, "Check that the workspace root is writable and nothing holds the folder open.");
   }
-  return { from, to, path: target, relinked: await relinkChildren(source, target, roots.workspaceRoot) };
+  const moves = new Map([
+    [source, target],
+    [realSource, await realpath(target)],
+  ]);
+  return { from, to, path: target, relinked: await relinkChildren(moves, roots.workspaceRoot) };
 }
 
-async function relinkChildren(oldPath: string, newPath: string, workspaceRoot: string): Promise<string[]> {
+/** Points each workspace whose sentinel names a moved folder (`source_path`) at its new place. */
+async function relinkChildren(moves: Map<string, string>, workspaceRoot: string): Promise<string[]> {
   const relinked: string[] = [];
   const entries = await readdir(workspaceRoot, { withFileTypes: true });
   for (const entry of entries) {
     if (!entry.isDirectory() || entry.name.startsWith(".")) continue;
     const dir = join(workspaceRoot, entry.name);
     const sentinel = await readSentinel(dir);
-    if (sentinel?.source_path !== oldPath) continue;
-    await updateSentinel(dir, { source_path: newPath });
+    const moved = typeof sentinel?.source_path === "string" ? moves.get(sentinel.source_path) : undefined;
+    if (moved === undefined) continue;
+    await updateSentinel(dir, { source_path: moved });
     relinked.push(entry.name);
   }
   return relinked;

@@ -6,9 +6,10 @@ import { defectMatrix } from "../../lib/health/defect-matrix";
 import { readableFindings, readableFix, type FixSubject } from "../../lib/health/readable-fix";
 import { describeModel, type DescribedModel } from "../../lib/models/describe-model";
 import { listModels } from "../../lib/models/list-models";
-import { modelParent } from "../../lib/models/model-parent";
+import { realPathLenient } from "../../lib/fs/path-inside";
+import { modelParent, type ModelParent } from "../../lib/models/model-parent";
 import { precisionLabel } from "../../lib/models/precision-label";
-import { resolveModel } from "../../lib/models/resolve-model";
+import { resolveModel, type ModelRoots } from "../../lib/models/resolve-model";
 import { readPublished } from "../../lib/push/read-published";
 import { workspaceNameSchema } from "../../lib/workspace/workspace-target";
 import { memberProcedure, router, viewerProcedure } from "../trpc/init";
@@ -32,6 +33,12 @@ function architectureOf(config: Record<string, unknown> | null): string | null {
   return typeof type === "string" && /^[\w.-]{1,64}$/.test(type) ? type : null;
 }
 
+/** The parent a sentinel's `source_path` names; convert records it with links resolved, so the real roots count too. */
+async function parentOf(sourcePath: string | null, roots: ModelRoots): Promise<ModelParent | null> {
+  const real = { workspaceRoot: await realPathLenient(roots.workspaceRoot), hubCache: await realPathLenient(roots.hubCache) };
+  return modelParent(sourcePath, roots) ?? modelParent(sourcePath, real);
+}
+
 export const modelsRouter = router({
   /** Every model against every defect found: the defect matrix page. */
   matrix: viewerProcedure.query(async ({ ctx }) => {
@@ -50,7 +57,7 @@ export const modelsRouter = router({
   list: viewerProcedure.query(async ({ ctx }) => {
     const roots = { hubCache: ctx.config.hubCache, workspaceRoot: ctx.config.workspaceRoot };
     const described = await listModels(roots);
-    return described.map((d) => ({
+    return Promise.all(described.map(async (d) => ({
       model: d.model,
       kind: d.kind,
       path: d.path,
@@ -58,10 +65,10 @@ export const modelsRouter = router({
       managed: d.report.managed,
       origin: d.model.origin,
       findings: readableFindings(d.report.findings, subjectOf(d, ctx.config)),
-      parent: d.kind === "workspace" ? modelParent(d.sourcePath, roots) : null,
+      parent: d.kind === "workspace" ? await parentOf(d.sourcePath, roots) : null,
       precision: precisionLabel(d.config),
       architecture: architectureOf(d.config),
-    }));
+    })));
   }),
   get: viewerProcedure.input(z.object({ spec })).query(async ({ ctx, input }) => {
     const roots = { hubCache: ctx.config.hubCache, workspaceRoot: ctx.config.workspaceRoot };
@@ -69,7 +76,7 @@ export const modelsRouter = router({
     const described = await describeModel(resolved);
     const { model, report, config, path, kind, sourcePath } = described;
     const published = kind === "workspace" ? await readPublished(path) : null;
-    const parent = kind === "workspace" ? modelParent(sourcePath, roots) : null;
+    const parent = kind === "workspace" ? await parentOf(sourcePath, roots) : null;
     // A parent deleted since is named, not linked.
     const present = parent !== null && sourcePath !== null && (await stat(sourcePath).then((s) => s.isDirectory(), () => false));
     return {
