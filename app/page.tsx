@@ -58,7 +58,7 @@ function ModelRow({ item, depth = 0, canChange }: { item: Listed; depth?: number
           ) : null}
           <HealthBadge healthy={model.health === "healthy"} findings={findings} />
         </div>
-        <p className="mt-0.5 break-all text-xs text-stone-500">{detail}</p>
+        <p className="mt-0.5 break-words text-xs text-stone-500">{detail}</p>
       </div>
       {item.kind === "workspace" && canChange ? <WorkspaceActions name={name} size={size} managed={item.managed} /> : null}
     </li>
