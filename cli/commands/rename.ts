@@ -10,7 +10,8 @@ export const renameCommand: Command = {
     const [from, to] = positionals;
     if (!from || !to) throw new UsageError("rename needs WORKSPACE and NEW_NAME");
     const result = await renameWorkspace(from, to, { workspaceRoot: config.workspaceRoot, hubCache: config.hubCache });
-    const relinked = result.relinked.length ? ` (${result.relinked.join(", ")} now record${result.relinked.length === 1 ? "s" : ""} it as their source)` : "";
+    const one = result.relinked.length === 1;
+    const relinked = result.relinked.length ? ` (${result.relinked.join(", ")} now ${one ? "records it as its" : "record it as their"} source)` : "";
     return { ok: true, data: { from: result.from, to: result.to, path: result.path, relinked: result.relinked }, human: `rename: ${result.from} → ${result.to}${relinked}` };
   },
 };
