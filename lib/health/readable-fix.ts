@@ -26,7 +26,7 @@ function escapeRegExp(text: string): string {
 }
 
 /** `~` for the home folder, else the path as it is. */
-export function homeRelative(path: string, home: string | null): string {
+function homeRelative(path: string, home: string | null): string {
   if (!home || home === "/") return path;
   if (path === home) return "~";
   return path.startsWith(`${home}/`) ? `~${path.slice(home.length)}` : path;
