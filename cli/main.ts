@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   search: async () => (await import("./commands/search")).searchCommand,
   doctor: async () => (await import("./commands/doctor")).doctorCommand,
   rm: async () => (await import("./commands/rm")).rmCommand,
+  rename: async () => (await import("./commands/rename")).renameCommand,
   repair: async () => (await import("./commands/repair")).repairCommand,
   push: async () => (await import("./commands/push")).pushCommand,
   run: async () => (await import("./commands/run")).runCommand,

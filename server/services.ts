@@ -7,6 +7,7 @@ import { createRunnerPool, type RunnerPool } from "../lib/runner/runner-pool";
 import { openAppDatabase, type AppDatabase } from "../lib/store/app-database";
 import { createAuthServices, type AuthServices } from "./auth/auth-services";
 import { configForUser } from "./auth/hub-config";
+import { createWorkspaceActions, type WorkspaceActions } from "./workspace-actions";
 import { createJobRuntime, type JobOf, type JobRuntime } from "./jobs/job-runtime";
 
 export type AppJob = JobOf<AppOperations>;
@@ -21,6 +22,8 @@ export interface Services {
   replies: ActiveReplies;
   /** Accounts, sessions, tokens, the audit log, sign-in throttling and quotas. */
   auth: AuthServices;
+  /** Rename and delete workspaces (never one a job still uses). */
+  workspaces: WorkspaceActions;
   /** Stops jobs (resumable ones continue at the next start), runners and the database. */
   close(): Promise<void>;
 }
@@ -41,6 +44,7 @@ export function createServices(
     chats: openChatStore(db, config.dataDir),
     replies: createActiveReplies(),
     auth,
+    workspaces: createWorkspaceActions(config, jobs),
     async close() {
       await Promise.all([jobs.close(), runners.stopAll()]);
       db.close();

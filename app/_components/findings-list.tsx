@@ -1,6 +1,7 @@
 "use client";
 
 import type { Finding } from "../../lib/health/finding";
+import { fixLine } from "../../lib/health/readable-fix";
 
 const SEVERITY = {
   "blocks-loading": { label: "blocks loading", className: "bg-red-100 text-red-800" },
@@ -26,7 +27,10 @@ function evidenceText(finding: Finding): string | null {
   return parts.length ? parts.join(" · ") : null;
 }
 
-export function FindingsList({ findings, onRepair }: { findings: Finding[]; onRepair?: (finding: Finding) => void }) {
+/** Findings as the server sends them: the hint made readable, `sameAs` naming an earlier finding with the very same fix. */
+type ShownFinding = Finding & { sameAs?: string | null };
+
+export function FindingsList({ findings, onRepair }: { findings: ShownFinding[]; onRepair?: (finding: Finding) => void }) {
   if (findings.length === 0) {
     return <p className="text-sm text-emerald-800" data-testid="no-findings">No defects found.</p>;
   }
@@ -53,7 +57,15 @@ export function FindingsList({ findings, onRepair }: { findings: Finding[]; onRe
                   {REPAIR_LABEL[finding.repair]}
                 </button>
               ) : null}
-              <code className="break-all text-xs text-stone-600">{finding.hint}</code>
+              {finding.sameAs ? (
+                <span className="text-xs text-stone-600" data-testid="same-fix">
+                  {fixLine({ hint: finding.hint, sameAs: finding.sameAs })}
+                </span>
+              ) : (
+                <code className="break-all text-xs text-stone-600" data-testid="fix">
+                  {finding.hint}
+                </code>
+              )}
             </div>
           </li>
         );

@@ -1,4 +1,6 @@
+import { homedir } from "node:os";
 import type { HealthReport } from "../../lib/health/check-model";
+import type { FixSubject } from "../../lib/health/readable-fix";
 import { listModels } from "../../lib/models/list-models";
 import { describeModel } from "../../lib/models/describe-model";
 import { resolveModel } from "../../lib/models/resolve-model";
@@ -24,17 +26,19 @@ export const healthCommand: Command = {
     const roots = { hubCache: config.hubCache, workspaceRoot: config.workspaceRoot };
     const spec = positionals[0];
     const described = spec === undefined ? await listModels(roots) : [await describeModel(await resolveModel(spec, roots, { allowPaths: true }))];
-    return healthOutcome(described.map(({ model, report }) => entryOf(model.name, report)), values);
+    const subjects = described.map(({ kind, model, path }): FixSubject => ({ path, kind, name: model.name, workspaceRoot: config.workspaceRoot, home: homedir() }));
+    return healthOutcome(described.map(({ model, report }) => entryOf(model.name, report)), values, (_e, i) => subjects[i] as FixSubject);
   },
-  /** The remote's own health checks, by model name there (never a path). */
+  /** The remote's own health checks, by model name there (never a path); its hints come already readable. */
   async remote(positionals, values, { client }) {
     const spec = positionals[0];
+    const asIs = (entry: HealthEntry, kind: FixSubject["kind"]): FixSubject => ({ path: entry.path, kind, name: entry.name, workspaceRoot: "", home: null });
     if (spec === undefined) {
       const rows = await client.models.list.query();
-      return healthOutcome(rows.map((r) => entryOf(r.model.name, { healthy: r.healthy, reason: r.reason, managed: r.managed, path: r.path, findings: r.findings })), values);
+      return healthOutcome(rows.map((r) => entryOf(r.model.name, { healthy: r.healthy, reason: r.reason, managed: r.managed, path: r.path, findings: r.findings })), values, (e, i) => asIs(e, rows[i]?.kind ?? "workspace"));
     }
-    const { model, report } = await client.models.get.query({ spec });
-    return healthOutcome([entryOf(model.name, report)], values);
+    const { model, report, kind } = await client.models.get.query({ spec });
+    return healthOutcome([entryOf(model.name, report)], values, (e) => asIs(e, kind));
   },
 };
 
@@ -42,7 +46,7 @@ function entryOf(name: string, report: Pick<HealthReport, "healthy" | "reason" |
   return { name, status: report.healthy ? "healthy" : "unhealthy", reason: report.reason, managed: report.managed, path: report.path, findings: report.findings };
 }
 
-function healthOutcome(entries: HealthEntry[], values: Record<string, string | boolean | undefined>): CommandOutcome {
+function healthOutcome(entries: HealthEntry[], values: Record<string, string | boolean | undefined>, subjectOf: (entry: HealthEntry, index: number) => FixSubject): CommandOutcome {
   const healthy = entries.filter((e) => e.status === "healthy");
   const unhealthy = entries.filter((e) => e.status === "unhealthy");
   const data = {
@@ -56,5 +60,5 @@ function healthOutcome(entries: HealthEntry[], values: Record<string, string | b
     const rows = matrix.rows.map((r) => ({ name: r.name, healthy: r.healthy, defects: Object.fromEntries(Object.entries(r.cells).map(([id, f]) => [id, f.severity])) }));
     return { ok: true, data: { ...data, matrix: { columns, rows } }, human: renderMatrix(matrix) };
   }
-  return { ok: true, data, human: renderHealth(entries) };
+  return { ok: true, data, human: renderHealth(entries, subjectOf) };
 }

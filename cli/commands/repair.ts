@@ -1,11 +1,14 @@
+import { homedir } from "node:os";
 import { join } from "node:path";
 import { resolveModel } from "../../lib/models/resolve-model";
 import { fixModelOperation, type FixModelInput, type FixModelResult } from "../../lib/operations/fix-model";
 import { planRepair } from "../../lib/repair/plan-repair";
 import { checkModel } from "../../lib/health/check-model";
+import { readableFindings } from "../../lib/health/readable-fix";
 import { folderSize } from "../../lib/fs/folder-size";
 import { formatBytes } from "../../lib/format/format-bytes";
 import { WhetError } from "../../lib/errors";
+import { freeWorkspaceName } from "../../lib/workspace/free-workspace-name";
 import { UsageError, type Command } from "../command";
 import { workspacePath } from "../paths";
 import { runOperation } from "../run-operation";
@@ -24,14 +27,17 @@ export const repairCommand: Command = {
     const [spec, targetArg] = positionals;
     if (!spec) throw new UsageError("repair needs a MODEL (a workspace, org/name in the HF cache, or a folder)");
     const model = await resolveModel(spec, { hubCache: config.hubCache, workspaceRoot: config.workspaceRoot }, { allowPaths: true });
-    const plan = planRepair((await checkModel(model.path, model.name)).findings);
+    const findings = (await checkModel(model.path, model.name)).findings;
+    const plan = planRepair(readableFindings(findings, { path: model.path, kind: model.kind, name: model.name, workspaceRoot: config.workspaceRoot, home: homedir() }));
     const shortName = model.name.split("/").pop() ?? model.name;
-    const target = workspacePath(targetArg ?? `${shortName}-fixed`, config.workspaceRoot);
+    // As the app's repair does: names no folder has yet, so a repair run again (or after a convert) does not collide.
+    const target = workspacePath(targetArg ?? (await freeWorkspaceName(config.workspaceRoot, `${shortName}-fixed`)), config.workspaceRoot);
+    const copyName = model.kind === "cache" ? await freeWorkspaceName(config.workspaceRoot, shortName) : null;
     const input: FixModelInput = {
       source: model.path,
       sourceName: model.name,
       target,
-      ...(model.kind === "cache" ? { fromCache: { repoId: model.repoId, commit: model.commit, copyTarget: join(config.workspaceRoot, shortName) } } : {}),
+      ...(model.kind === "cache" && copyName ? { fromCache: { repoId: model.repoId, commit: model.commit, copyTarget: join(config.workspaceRoot, copyName) } } : {}),
       ...(values["no-verify"] ? { verify: false } : {}),
     };
     const planText = renderPlan(plan, input, formatBytes(await folderSize(model.path)));

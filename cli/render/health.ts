@@ -1,23 +1,23 @@
 import type { DefectMatrix } from "../../lib/health/defect-matrix";
+import { fixLine, readableFindings, type FixSubject } from "../../lib/health/readable-fix";
 import type { HealthEntry } from "../commands/health";
 
 const MARK = { "blocks-loading": "✗", "degrades-output": "!", cosmetic: "·" } as const;
 
 /** mlx-knife's lines (`healthy   name — reason`), each followed by the findings and their fixes. */
-export function renderHealth(entries: HealthEntry[]): string {
+export function renderHealth(entries: HealthEntry[], subjectOf: (entry: HealthEntry, index: number) => FixSubject): string {
   const lines: string[] = [];
   if (entries.length !== 1) {
     const healthy = entries.filter((e) => e.status === "healthy").length;
     lines.push(`Summary: total ${entries.length}, healthy ${healthy}, unhealthy ${entries.length - healthy}`);
   }
-  for (const entry of entries) {
+  entries.forEach((entry, i) => {
     const managed = entry.name.startsWith("/") ? (entry.managed ? " [managed]" : " [unmanaged]") : "";
     lines.push(`${entry.status.padEnd(9)} ${entry.name}${managed} — ${entry.reason}`);
-    for (const finding of entry.findings) {
-      lines.push(`  ${MARK[finding.severity]} ${finding.id}: ${finding.message}`);
-      lines.push(`    ${finding.repair ? "fix" : "what to do"}: ${finding.hint}`);
+    for (const finding of readableFindings(entry.findings, subjectOf(entry, i))) {
+      lines.push(`  ${MARK[finding.severity]} ${finding.id}: ${finding.message}`, `    ${finding.repair ? "fix" : "what to do"}: ${fixLine(finding)}`);
     }
-  }
+  });
   return lines.join("\n");
 }
 

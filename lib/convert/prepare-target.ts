@@ -2,6 +2,7 @@ import { mkdir, readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { WhetError } from "../errors";
 import { isInside, realPathLenient } from "../fs/path-inside";
+import { processAlive } from "../fs/process-alive";
 import { newSentinel, readSentinel, SENTINEL_FILE, updateSentinel, writeSentinel, type Sentinel } from "../workspace/sentinel";
 
 /**
@@ -11,16 +12,6 @@ import { newSentinel, readSentinel, SENTINEL_FILE, updateSentinel, writeSentinel
  */
 export const CONVERT_WRITING = "writing";
 export const CONVERT_COMPLETE = "complete";
-
-function processAlive(pid: unknown): boolean {
-  if (typeof pid !== "number" || !Number.isSafeInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /**
  * A non-empty target left by a convert that did not finish (its sentinel says

@@ -34,6 +34,8 @@ export interface DescribedModel {
   path: string;
   kind: ResolvedModel["kind"];
   config: Record<string, unknown> | null;
+  /** The folder a converted workspace was made from, as its sentinel records it; null for anything else. */
+  sourcePath: string | null;
 }
 
 /** Model cards are a few kilobytes; only the front matter and first lines matter here. */
@@ -90,6 +92,7 @@ export async function describeModel(resolved: ResolvedModel): Promise<DescribedM
     kind: resolved.kind,
     report,
     config,
+    sourcePath: typeof sentinel?.source_path === "string" ? sentinel.source_path : null,
     model: {
       name: resolved.kind === "cache" ? resolved.repoId : path,
       hash: resolved.kind === "cache" && /^[0-9a-f]{40}$/.test(resolved.commit) ? resolved.commit : null,

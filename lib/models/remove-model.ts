@@ -2,7 +2,7 @@ import { rm } from "node:fs/promises";
 import { folderSize } from "../fs/folder-size";
 import { executeCacheDeletion, planCacheDeletion } from "../cache/delete-revision";
 import { WhetError } from "../errors";
-import { readSentinel } from "../workspace/sentinel";
+import { assertDeletableWorkspace } from "../workspace/delete-workspace";
 import { resolveModel, type ModelRoots, type ResolveOptions } from "./resolve-model";
 
 export interface RemoveResult {
@@ -34,13 +34,10 @@ export async function removeModel(spec: string, roots: ModelRoots, options: Remo
   const at = spec.lastIndexOf("@");
   const base = at === -1 ? spec : spec.slice(0, at);
   if (resolved.kind === "workspace") {
-    const sentinel = await readSentinel(resolved.path);
     if (!options.workspaces) {
       throw new WhetError("workspace_not_removed", `'${resolved.name}' is a workspace, not a cached model`, `To delete the workspace itself, run: whet rm ${resolved.name} --workspace`);
     }
-    if (!sentinel?.managed) {
-      throw new WhetError("workspace_unmanaged", `${resolved.path} is not a managed workspace`, "Whetstone deletes only folders it created; delete this one yourself if you mean to.");
-    }
+    await assertDeletableWorkspace(resolved.path, resolved.name, roots.hubCache);
     const exact = base === resolved.name || base === resolved.path;
     if (!exact && !options.force) {
       return { model: resolved.path, kind: "workspace", action: "requires_confirmation", message: `Would delete workspace '${resolved.name}' (matched from '${spec}'); add --force`, commits: [], freedBytes: 0 };

@@ -43,6 +43,8 @@ export const PROCEDURES: Record<string, Rule> = {
   "models.matrix": read,
   "models.list": read,
   "models.get": read,
+  "models.rename": { ...write, audit: (input) => ({ action: "workspace.rename", target: `${targetOf(input)} → ${String(input.to)}` }) },
+  "models.remove": { ...write, audit: "workspace.delete" },
   "operations.start": { ...write, audit: job },
   "operations.list": read,
   "operations.get": read,

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { makeModel } from "../../lib/factory/make-model";
-import { readSentinel } from "../../lib/workspace/sentinel";
+import { newSentinel, readSentinel, writeSentinel } from "../../lib/workspace/sentinel";
 import { useTempDirs } from "../../lib/testing/temp-dir";
 import { POST as chatCompletions } from "../../app/v1/chat/completions/route";
 import { POST as trpcPost } from "../../app/api/trpc/[trpc]/route";
@@ -51,6 +51,40 @@ describe("ownership, quotas and Hub tokens in team mode", () => {
     expect(await as("bob").operations.start(push)).toMatchObject({ kind: "push", owner: "bob" });
     expect(await as("ada").operations.start({ ...push, repo: "ada/bobs" })).toMatchObject({ kind: "push", owner: "ada" });
     await services.jobs.idle();
+  });
+
+  it("a workspace is renamed or deleted by its creator or an admin only, never while a job uses it, and every try is audited", async () => {
+    const { as, config, people, services } = await team({ quotas: { concurrentJobs: 5, chatPerMinute: 30 } });
+    for (const [name, creator] of [["bobs", people.bob.id], ["machine", null]] as const) {
+      await makeModel({ dir: join(config.workspaceRoot, name), seed: 5 });
+      await writeSentinel(join(config.workspaceRoot, name), newSentinel({ operation: "clone", sourceRepo: "acme/tiny", sourceRevision: null, extra: creator ? { created_by: creator } : {} }));
+    }
+    await expect(as("vic").models.rename({ name: "bobs", to: "x" })).rejects.toMatchObject({ code: "FORBIDDEN", message: expect.stringContaining("needs the member role") });
+    await expect(as("cat").models.rename({ name: "bobs", to: "x" })).rejects.toMatchObject({ code: "FORBIDDEN", message: "bobs was created by another user, so only they or an admin can rename it" });
+    await expect(as("cat").models.remove({ name: "bobs" })).rejects.toMatchObject({ code: "FORBIDDEN", message: "bobs was created by another user, so only they or an admin can delete it" });
+    await expect(as("bob").models.remove({ name: "machine" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(as("bob").models.rename({ name: "bobs", to: "machine" })).rejects.toMatchObject({ code: "BAD_REQUEST", message: "A workspace called machine already exists" });
+    await expect(as("bob").models.rename({ name: "bobs", to: "../out" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    expect(await as("bob").models.rename({ name: "bobs", to: "bobs-2" })).toMatchObject({ to: "bobs-2", path: join(config.workspaceRoot, "bobs-2") });
+    // A queued job would lose its folder.
+    await as("ada").operations.start({ kind: "verify-load", spec: "bobs-2" });
+    await expect(as("ada").models.remove({ name: "bobs-2" })).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringContaining("is in use by the job") });
+    for (const job of services.jobs.list()) await as("ada").operations.cancel({ id: job.id });
+    expect(await as("ada").models.remove({ name: "bobs-2" })).toMatchObject({ name: "bobs-2" });
+    expect((await as("vic").models.list()).map((m) => m.name)).toEqual(["machine"]);
+
+    const audit = services.auth.audit.list().reverse().filter((e) => e.action.startsWith("workspace."));
+    expect(audit.map((e) => [e.user, e.action, e.target, e.result])).toEqual([
+      ["vic", "workspace.rename", "bobs → x", "denied"],
+      ["cat", "workspace.rename", "bobs → x", "failed"],
+      ["cat", "workspace.delete", "bobs", "failed"],
+      ["bob", "workspace.delete", "machine", "failed"],
+      ["bob", "workspace.rename", "bobs → machine", "failed"],
+      ["bob", "workspace.rename", "bobs → ../out", "failed"],
+      ["bob", "workspace.rename", "bobs → bobs-2", "ok"],
+      ["ada", "workspace.delete", "bobs-2", "failed"],
+      ["ada", "workspace.delete", "bobs-2", "ok"],
+    ]);
   });
 
   it("keeps conversations private to their owner, admins included", async () => {

@@ -4,6 +4,7 @@ import type { ChatStore } from "../../lib/chat/chat-store";
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { basename, join } from "node:path";
 import { WhetError } from "../../lib/errors";
+import { existingWorkspace, type WorkspaceRoots } from "../../lib/workspace/existing-workspace";
 import { SENTINEL_FILE } from "../../lib/workspace/sentinel";
 
 const MAX_SENTINEL_BYTES = 4 * 1024 * 1024;
@@ -101,6 +102,23 @@ function ownJobs(jobs: Jobs, principal: Principal, concurrentJobs: number, users
   };
 }
 
+/**
+ * A workspace is changed (renamed, deleted) by whoever created it, or an
+ * admin; one made outside the app belongs to the machine's owner, so to admins.
+ */
+function ownWorkspaces(workspaces: Services["workspaces"], principal: Principal, roots: WorkspaceRoots): Services["workspaces"] {
+  const mayChange = async (name: string, what: string) => {
+    const creator = readCreatorSync(await existingWorkspace(name, roots));
+    if (principal.role !== "admin" && creator !== principal.id) {
+      throw new WhetError("access_denied", `${name} was created by another user, so only they or an admin can ${what} it`, "Clone or convert it into a workspace of your own, or ask an admin.");
+    }
+  };
+  return {
+    rename: async (name, to) => (await mayChange(name, "rename"), workspaces.rename(name, to)),
+    remove: async (name) => (await mayChange(name, "delete"), workspaces.remove(name)),
+  };
+}
+
 // Who started each reply being generated, across the per-request scoped copies.
 const replyOwners = new WeakMap<ActiveReplies, Map<string, string>>();
 
@@ -135,5 +153,6 @@ export function scopeServices(services: Services, principal: Principal): Service
     jobs: ownJobs(services.jobs, principal, services.config.access.quotas.concurrentJobs, services.auth.users),
     chats: ownChats(services.chats, principal),
     replies: ownReplies(services.replies, principal),
+    workspaces: ownWorkspaces(services.workspaces, principal, { workspaceRoot: services.config.workspaceRoot, hubCache: services.config.hubCache }),
   };
 }

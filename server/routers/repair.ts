@@ -1,7 +1,9 @@
+import { homedir } from "node:os";
 import { z } from "zod";
 import { freeBytes } from "../../lib/download/disk-space";
 import { folderSize } from "../../lib/fs/folder-size";
 import { checkModel } from "../../lib/health/check-model";
+import { readableFindings } from "../../lib/health/readable-fix";
 import { wizardSource } from "../../lib/repair/wizard-source";
 import { planRepair } from "../../lib/repair/plan-repair";
 import { freeWorkspaceName } from "../../lib/workspace/free-workspace-name";
@@ -20,7 +22,8 @@ export const repairRouter = router({
     return {
       name: model.name,
       kind: model.kind,
-      plan: planRepair(report.findings),
+      // What to do by hand reads as everywhere else: names, not absolute paths.
+      plan: planRepair(readableFindings(report.findings, { path: model.path, kind: model.kind, name: model.name, workspaceRoot: ctx.config.workspaceRoot, home: homedir() })),
       bytes,
       /** A cache model is copied into a workspace first, so the plan needs room for two copies. */
       bytesNeeded: model.kind === "cache" ? 2 * bytes : bytes,

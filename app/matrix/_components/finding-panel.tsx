@@ -49,7 +49,7 @@ export function FindingPanel({ model, kind, finding, onClose }: { model: string;
           </label>
           <input id="repair-target" value={target} onChange={(e) => setTarget(e.target.value)} className="rounded-md border border-stone-300 px-2 py-1 text-sm" />
           <button type="submit" className="rounded-md bg-stone-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-stone-700" disabled={repair.isPending || repair.isSuccess}>
-            Run --{finding.repair}
+            {repaired ? `Done: repaired into ${repaired}` : `Run --${finding.repair}`}
           </button>
         </form>
       ) : null}

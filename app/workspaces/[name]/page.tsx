@@ -52,6 +52,12 @@ function Workspace() {
   const [repaired, setRepaired] = useState<string | null>(null);
   const [loaded, setLoaded] = useState<LoadCheck | null>(null);
 
+  // Another repair is a new piece of work: the done state belongs to the one that finished.
+  const chooseRepair = (mode: RepairModeName) => {
+    setRepairMode(mode);
+    setRepaired(null);
+  };
+
   const onRepairFinished = (job: AppJob) => {
     if (job.kind === "repair" && job.result) setRepaired(job.result.target.split("/").pop() ?? job.result.target);
     void queryClient.invalidateQueries(trpc.models.list.queryFilter());
@@ -59,24 +65,48 @@ function Workspace() {
 
   if (model.error) return <ErrorBox error={model.error} />;
   if (!model.data) return <p className="text-sm text-stone-500">Checking {name}…</p>;
-  const { report, model: m, path, kind, published } = model.data;
-  const sentinelOrigin = m.origin;
+  const { report, model: m, path, kind, published, parent, precision, architecture } = model.data;
+  const hubRepo = kind === "cache" ? m.name : m.origin;
 
   return (
     <div className="space-y-8">
       <div>
         <p className="text-sm text-stone-500">
-          <Link href="/" className="hover:underline">Workspaces</Link> /
+          <Link href="/" className="hover:underline">Models</Link> / {kind === "cache" ? "HF cache" : "workspace"}
         </p>
         <div className="mt-1 flex flex-wrap items-center gap-3">
-          <h1 className="text-2xl font-semibold tracking-tight" data-testid="workspace-name">{name}</h1>
+          <h1 className="break-all text-2xl font-semibold tracking-tight" data-testid="workspace-name">{name}</h1>
           <HealthBadge healthy={report.healthy} findings={report.findings} />
-          <span className="text-xs text-stone-500">{report.managed ? "managed workspace" : "unmanaged folder"}</span>
+          {precision ? <span className="rounded-full bg-stone-100 px-2 py-0.5 text-xs text-stone-700" data-testid="precision-badge">{precision}</span> : null}
+          <span className="text-xs text-stone-500">{kind === "cache" ? "in the HF cache, never changed here" : report.managed ? "managed workspace" : "unmanaged folder"}</span>
         </div>
-        <p className="mt-1 break-all text-xs text-stone-500">
-          {path} · {formatBytes(m.size_bytes)} · {m.framework} · {m.model_type}
-          {sentinelOrigin ? ` · from ${sentinelOrigin}` : ""}
-        </p>
+        <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-3 gap-y-0.5 text-xs text-stone-500" data-testid="model-facts">
+          <dt>Architecture</dt>
+          <dd data-testid="architecture">{architecture ?? "unknown (config.json names no model_type)"}</dd>
+          <dt>Format</dt>
+          <dd>{m.framework} · {m.model_type} · {formatBytes(m.size_bytes)}</dd>
+          {parent ? (
+            <>
+              <dt>Made from</dt>
+              <dd data-testid="lineage-parent">
+                {parent.present ? (
+                  <Link href={`/workspaces/${encodeURIComponent(parent.name)}`} className="break-all font-medium text-stone-800 hover:underline">{parent.name}</Link>
+                ) : (
+                  <span className="break-all">{parent.name} (no longer here)</span>
+                )}
+                {parent.kind === "cache" ? " in the HF cache" : " (workspace)"}
+              </dd>
+            </>
+          ) : null}
+          {hubRepo ? (
+            <>
+              <dt>Hub repo</dt>
+              <dd className="break-all" data-testid="lineage-repo">{hubRepo}</dd>
+            </>
+          ) : null}
+          <dt>Folder</dt>
+          <dd className="break-all">{path}</dd>
+        </dl>
       </div>
 
       <section className="space-y-3">
@@ -87,9 +117,9 @@ function Workspace() {
             Fix this model
           </Link>
         ) : null}
-        <FindingsList findings={report.findings} onRepair={(finding) => finding.repair && setRepairMode(finding.repair)} />
+        <FindingsList findings={report.findings} onRepair={(finding) => finding.repair && chooseRepair(finding.repair)} />
         {report.findings.filter((f) => f.repair).length > 1 ? (
-          <button type="button" onClick={() => setRepairMode("repair-all")} className="rounded-md border border-stone-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-stone-50">
+          <button type="button" onClick={() => chooseRepair("repair-all")} className="rounded-md border border-stone-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-stone-50">
             Repair all
           </button>
         ) : null}
@@ -110,8 +140,8 @@ function Workspace() {
           >
             <label htmlFor="target" className="text-sm">New workspace</label>
             <input id="target" value={target} onChange={(e) => setTarget(e.target.value)} className="rounded-md border border-stone-300 px-2 py-1 text-sm" />
-            <button type="submit" className="rounded-md bg-stone-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-stone-700" disabled={repair.isPending}>
-              Run repair
+            <button type="submit" className="rounded-md bg-stone-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-stone-700 disabled:opacity-60" disabled={repair.isPending || repaired !== null}>
+              {repaired ? "Repair done" : "Run repair"}
             </button>
           </form>
           <ErrorBox error={repair.error} />

@@ -1,0 +1,40 @@
+import { join, resolve } from "node:path";
+import type { WhetConfig } from "../lib/config";
+import { WhetError } from "../lib/errors";
+import { deleteWorkspace } from "../lib/workspace/delete-workspace";
+import { renameWorkspace, type RenameResult } from "../lib/workspace/rename-workspace";
+import type { AppOperations } from "../lib/operations/registry";
+import type { JobRuntime } from "./jobs/job-runtime";
+
+type Jobs = Pick<JobRuntime<AppOperations>, "list">;
+
+/** Renaming and deleting workspaces of the workspace root, as the app offers them. */
+export interface WorkspaceActions {
+  rename(name: string, to: string): Promise<RenameResult>;
+  remove(name: string): Promise<{ name: string; path: string; freedBytes: number }>;
+}
+
+/** A job that has not finished (or may resume) and names the workspace in its input, by name or folder, would lose its folder. */
+function assertNoJobUses(jobs: Jobs, name: string, workspaceRoot: string): void {
+  const folder = join(resolve(workspaceRoot), name);
+  const job = jobs
+    .list({ states: ["queued", "running", "paused"] })
+    .find((j) => Object.values((j.input ?? {}) as Record<string, unknown>).some((value) => value === name || (typeof value === "string" && resolve(value) === folder)));
+  if (job) {
+    throw new WhetError("workspace_busy", `${name} is in use by the job "${job.title}"`, "Wait for the job to finish, or cancel it on the Jobs page, then try again.");
+  }
+}
+
+export function createWorkspaceActions(config: WhetConfig, jobs: Jobs): WorkspaceActions {
+  const roots = { workspaceRoot: config.workspaceRoot, hubCache: config.hubCache };
+  return {
+    async rename(name, to) {
+      assertNoJobUses(jobs, name, config.workspaceRoot);
+      return renameWorkspace(name, to, roots);
+    },
+    async remove(name) {
+      assertNoJobUses(jobs, name, config.workspaceRoot);
+      return deleteWorkspace(name, roots);
+    },
+  };
+}
