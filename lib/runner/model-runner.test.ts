@@ -139,6 +139,21 @@ describe("model runner (real mlx-lm process)", () => {
     expect(runner.status().pid).not.toBe(firstPid);
   });
 
+  it("answers a request that arrives while it is being stopped with a fresh process, instead of losing it", async () => {
+    const runner = runnerFor(await tinyModel());
+    await collect(runner.generate({ prompt: "warm" }, params({ maxTokens: 2 })));
+    const firstPid = runner.status().pid as number;
+    // A pool stops a runner to make room while a request already holding it is on its way (issue #10).
+    const stopping = runner.stop();
+    const reply = collect(runner.generate({ prompt: "Once" }, params({ maxTokens: 4 })));
+    await stopping;
+    const answered = await Promise.race([reply, new Promise<null>((resolve) => setTimeout(() => resolve(null), 30_000).unref())]);
+    expect(answered?.done?.usage.completionTokens).toBe(4);
+    expect(runner.status()).toMatchObject({ state: "ready", restarts: 0, lastCrash: null });
+    expect(runner.status().pid).not.toBe(firstPid);
+    expect(() => process.kill(firstPid, 0)).toThrow();
+  });
+
   it("restarts a runner that stops answering health checks, and stops when idle", async () => {
     const runner = runnerFor(await tinyModel(), { pingIntervalMs: 200, pingTimeoutMs: 1500, idleMs: 60_000 });
     await collect(runner.generate({ prompt: "x" }, params({ maxTokens: 2 })));

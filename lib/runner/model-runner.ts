@@ -66,7 +66,10 @@ export interface ModelRunnerOptions {
 export interface ModelRunner {
   readonly name: string;
   readonly path: string;
-  /** Queues a request and streams its events; aborting `signal` (or leaving the loop) stops generation. */
+  /**
+   * Queues a request at once (so a pool sees the runner in use from this call on) and streams its
+   * events; aborting `signal` (or leaving the loop) stops generation. Iterate it, or abort `signal`.
+   */
   generate(input: GenerationInput, params: GenerationParams, signal?: AbortSignal): AsyncGenerator<RunEvent>;
   /** Token ids of `text` under this model's tokenizer (queued like a generation). */
   encode(text: string): Promise<number[]>;
@@ -152,7 +155,9 @@ export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
     if (active || queue.length || !proc) return;
     idleTimer = setTimeout(() => {
       if (active || queue.length) return;
-      void shutdown().then(() => options.onIdleStop?.());
+      // The pool forgets this runner first, so no new request is handed a runner on its way out.
+      options.onIdleStop?.();
+      void shutdown();
     }, idleMs);
     idleTimer.unref();
   }
@@ -174,7 +179,8 @@ export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
   }
 
   function pump() {
-    if (state !== "ready" || active || !proc || proc === ending) return;
+    // A process being stopped takes nothing more: a request sent now would die with it unanswered.
+    if (state !== "ready" || active || !proc || proc === ending || stopping) return;
     const job = queue.shift();
     if (!job) return armIdleTimer();
     active = job;
@@ -322,14 +328,18 @@ export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
     epoch += 1;
     starting = false;
     const p = proc;
-    if (!p) return;
-    stopping = true;
-    try {
-      await p.stop();
-    } finally {
-      stopping = false;
-      lastCrash = null;
+    if (p) {
+      stopping = true;
+      try {
+        await p.stop();
+      } finally {
+        stopping = false;
+        lastCrash = null;
+      }
     }
+    state = "stopped";
+    // A request that came while the old process was leaving is not lost: it starts the next one.
+    if (queue.length) launch();
   }
 
   function enqueue(id: string, command: () => Record<string, unknown>): Job {
@@ -360,8 +370,8 @@ export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
     return info?.contextLength ? Math.max(1, Math.floor(info.contextLength / 2)) : 2048;
   }
 
-  async function* generate(input: GenerationInput, params: GenerationParams, signal?: AbortSignal): AsyncGenerator<RunEvent> {
-    if (signal?.aborted) return;
+  function generate(input: GenerationInput, params: GenerationParams, signal?: AbortSignal): AsyncGenerator<RunEvent> {
+    if (signal?.aborted) return (async function* () {})();
     const id = randomUUID();
     const job = enqueue(id, () => ({
       op: "generate",
@@ -378,6 +388,10 @@ export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
     }));
     const onAbort = () => cancel(job);
     signal?.addEventListener("abort", onAbort, { once: true });
+    return stream(job, signal, onAbort);
+  }
+
+  async function* stream(job: Job, signal: AbortSignal | undefined, onAbort: () => void): AsyncGenerator<RunEvent> {
     let finished = false;
     let firstTokenAt: number | null = null;
     try {
@@ -466,7 +480,6 @@ export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
     async stop() {
       failAll(new WhetError("runner_stopped", `The runner for ${name} was stopped`, "Send the message again to start it."));
       await shutdown();
-      state = "stopped";
     },
   };
 }
