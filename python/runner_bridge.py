@@ -215,6 +215,22 @@ class Cancelled(Exception):
     pass
 
 
+# mlx-knife 2.0.8's default reply length: what the context has left after the prompt, at most this.
+REPLY_CAP = 32768
+
+
+def reply_budget(asked, context_length, prompt_tokens):
+    """Most tokens a reply may have: `asked` when given, else min(REPLY_CAP, context left after the prompt).
+
+    `context_length` comes from the model's config.json (the `ready` line); unknown, the cap alone bounds it.
+    """
+    if asked is not None:
+        return int(asked)
+    if not isinstance(context_length, int) or isinstance(context_length, bool) or context_length <= 0:
+        return REPLY_CAP
+    return max(0, min(REPLY_CAP, context_length - prompt_tokens))
+
+
 def chat_prompt(tokenizer, messages):
     if getattr(tokenizer, "chat_template", None):
         ids = tokenizer.apply_chat_template(messages, add_generation_prompt=True)
@@ -278,7 +294,7 @@ def stream_reply(model, tokenizer, rid, prompt, params, cancel_requested, emit, 
             model,
             tokenizer,
             prompt,
-            max_tokens=int(params.get("max_tokens", 512)),
+            max_tokens=reply_budget(params.get("max_tokens"), params.get("context_length"), len(prompt)),
             sampler=sampler,
             logits_processors=processors,
             prompt_progress_callback=on_prompt_progress,

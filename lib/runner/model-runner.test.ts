@@ -172,6 +172,23 @@ describe("model runner (real mlx-lm process)", () => {
     expect(again.done?.usage.completionTokens).toBe(2);
   });
 
+  it("without max tokens, bounds a reply by the context left after the prompt, at most 32,768 (mlx-knife 2.0.8)", async () => {
+    const budget = async (asked: string, context: string, prompt: number) =>
+      Number((await runPython(`import sys; sys.path.insert(0, sys.argv[1]); from runner_bridge import reply_budget; print(reply_budget(${asked}, ${context}, ${prompt}))`, [join(config.projectRoot, "python")])).trim());
+    expect(await budget("None", "131072", 100)).toBe(32_768);
+    expect(await budget("None", "4096", 100)).toBe(3_996);
+    expect(await budget("None", "4096", 5000)).toBe(0);
+    expect(await budget("None", "None", 100)).toBe(32_768);
+    expect(await budget("None", "'huge'", 100)).toBe(32_768);
+    expect(await budget("7", "4096", 100)).toBe(7);
+
+    // A real reply on the tiny model (context 2048) runs until the context is full.
+    const runner = runnerFor(await tinyModel());
+    const { done } = await collect(runner.generate({ prompt: "Once upon a time" }, params({ temperature: 0, repetitionPenalty: null })));
+    expect(done?.finishReason).toBe("length");
+    expect((done?.usage.promptTokens ?? 0) + (done?.usage.completionTokens ?? 0)).toBe(2048);
+  });
+
   it("explains a model that cannot load with its health finding, or Python's last error line", async () => {
     const sick = runnerFor(await tinyModel(1, ["truncated-shard"]));
     await expect(collect(sick.generate(hello, params({ maxTokens: 2 })))).rejects.toMatchObject({

@@ -365,11 +365,6 @@ export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
     if (active === job) proc?.send({ op: "cancel", id: job.id });
   }
 
-  function maxTokensFor(params: GenerationParams): number {
-    if (params.maxTokens !== null) return params.maxTokens;
-    return info?.contextLength ? Math.max(1, Math.floor(info.contextLength / 2)) : 2048;
-  }
-
   function generate(input: GenerationInput, params: GenerationParams, signal?: AbortSignal): AsyncGenerator<RunEvent> {
     if (signal?.aborted) return (async function* () {})();
     const id = randomUUID();
@@ -378,7 +373,9 @@ export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
       id,
       ...input,
       params: {
-        max_tokens: maxTokensFor(params),
+        // Null: the bridge bounds the reply by the context left after the prompt (reply_budget in python/runner_bridge.py).
+        max_tokens: params.maxTokens,
+        context_length: info?.contextLength ?? null,
         temperature: params.temperature,
         top_p: params.topP,
         repetition_penalty: params.repetitionPenalty,
