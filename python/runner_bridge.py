@@ -13,8 +13,9 @@ Out (one JSON object per line):
   {"type": "token", "id", "text"}                    decoded text: the first token at once, then at most every FLUSH_S
   {"type": "done", "id", "finish_reason", "prompt_tokens", "completion_tokens", "generation_tps", "prompt_tps"}
   {"type": "encoded", "id", "tokens"}
+  {"type": "counted", "id", "prompt_tokens"}          the prompt a `generate` with these messages (or prompt) would read
   {"type": "error", "id", "error_type", "message"}
-In: {"op": "generate" | "encode" | "cancel" | "ping" | "shutdown", "id", ...}.
+In: {"op": "generate" | "encode" | "count" | "cancel" | "ping" | "shutdown", "id", ...}.
 
 Generation runs on the main thread; a reader thread takes commands, so a
 cancel lands between two tokens (the loop stops computing, not only sending)
@@ -398,6 +399,8 @@ def main():
                 generate(model, tokenizer, command, cancelled)
             elif op == "encode":
                 send({"type": "encoded", "id": rid, "tokens": tokenizer.encode(command.get("text", ""), add_special_tokens=False)})
+            elif op == "count":
+                send({"type": "counted", "id": rid, "prompt_tokens": len(encode_request(tokenizer, command)[0])})
             else:
                 send({"type": "error", "id": rid, "error_type": "ProtocolError", "message": f"unknown op {op!r}"})
         except (KeyboardInterrupt, SystemExit):

@@ -4,6 +4,7 @@ import { skipToken, useMutation, useQuery, useQueryClient } from "@tanstack/reac
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { Suspense, useEffect, useRef, useState } from "react";
+import { mayExceedContext } from "../../lib/chat/may-exceed-context";
 import { generationParamsSchema } from "../../lib/runner/generation-params";
 import { ErrorBox } from "../_components/error-box";
 import { useTRPC } from "../_trpc/client";
@@ -51,6 +52,10 @@ function Chat() {
   const send = useMutation(trpc.chat.send.mutationOptions());
   const dropLastReply = useMutation(trpc.chat.dropLastReply.mutationOptions());
   const warm = useMutation(trpc.chat.warm.mutationOptions());
+  const countPrompt = useMutation(trpc.chat.promptSize.mutationOptions());
+  // The last exact count of a long prompt, and the refusal when it leaves a reply no room.
+  const [size, setSize] = useState<{ promptTokens: number; contextLength: number | null } | null>(null);
+  const [tooLong, setTooLong] = useState<string | null>(null);
   const remove = useMutation(trpc.chat.remove.mutationOptions());
   const [renaming, setRenaming] = useState<string | null>(null);
   const [copied, setCopied] = useState<string | null>(null);
@@ -77,6 +82,22 @@ function Chat() {
   async function submit() {
     const content = draft.trim();
     if (!content || !model || reply.streaming) return;
+    setTooLong(null);
+    // A prompt that might not fit is counted by the model's tokenizer and refused here, saying by how much.
+    const context = models.data?.find((m) => m.id === model)?.contextLength ?? null;
+    const texts = [settings.system, ...(conversationId ? messages.map((m) => m.content) : []), content];
+    if (context && mayExceedContext(texts, context)) {
+      const counted = await countPrompt.mutateAsync({ model, system: settings.system, content, ...(conversationId ? { conversationId } : {}) });
+      setSize(counted);
+      const limit = counted.contextLength ?? context;
+      if (counted.promptTokens >= limit) {
+        const over = counted.promptTokens - limit + 1;
+        setTooLong(
+          `This message makes the prompt ${counted.promptTokens.toLocaleString("en-US")} tokens; ${model} reads ${limit.toLocaleString("en-US")} at most, its reply included: ${over.toLocaleString("en-US")} ${over === 1 ? "token" : "tokens"} too many. Shorten it, or start a new chat.`,
+        );
+        return;
+      }
+    } else setSize(null);
     let id = conversationId;
     if (!id) {
       id = (await create.mutateAsync({ model, system: settings.system, settings: settings.params })).id;
@@ -264,7 +285,7 @@ function Chat() {
               <span className="inline-block h-4 w-2 animate-pulse bg-stone-400 align-middle" aria-hidden />
             </div>
           ) : null}
-          <ErrorBox error={(refusedLoad ? null : reply.error) ?? create.error ?? send.error ?? update.error ?? remove.error ?? conversation.error} />
+          <ErrorBox error={(refusedLoad ? null : reply.error) ?? create.error ?? send.error ?? update.error ?? remove.error ?? countPrompt.error ?? conversation.error} />
           <div ref={bottom} />
         </div>
 
@@ -280,7 +301,10 @@ function Chat() {
             className="h-20 flex-1 rounded-md border border-stone-300 px-3 py-2 text-sm"
             placeholder={model ? `Message ${model}` : "Pick a model first"}
             value={draft}
-            onChange={(e) => setDraft(e.target.value)}
+            onChange={(e) => {
+              setDraft(e.target.value);
+              setTooLong(null);
+            }}
             onKeyDown={(e) => {
               if (e.key === "Enter" && !e.shiftKey) {
                 e.preventDefault();
@@ -298,6 +322,16 @@ function Chat() {
             </button>
           )}
         </form>
+        {tooLong ? (
+          <p role="alert" data-testid="prompt-too-long" className="mt-1 text-sm text-red-700">
+            {tooLong}
+          </p>
+        ) : null}
+        {size ? (
+          <p data-testid="prompt-size" className="mt-1 text-xs text-stone-500">
+            Prompt {size.promptTokens.toLocaleString("en-US")} tokens{size.contextLength ? ` of a ${size.contextLength.toLocaleString("en-US")}-token context` : ""}
+          </p>
+        ) : null}
       </section>
     </div>
   );

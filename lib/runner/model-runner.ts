@@ -73,6 +73,8 @@ export interface ModelRunner {
   generate(input: GenerationInput, params: GenerationParams, signal?: AbortSignal): AsyncGenerator<RunEvent>;
   /** Token ids of `text` under this model's tokenizer (queued like a generation). */
   encode(text: string): Promise<number[]>;
+  /** How many tokens a generation of `input` would read (chat template applied); queued like a generation. */
+  countPrompt(input: GenerationInput): Promise<number>;
   status(): RunnerStatus;
   /** Starts loading without a request (the page warms the model while the user types). */
   warm(): void;
@@ -223,7 +225,7 @@ export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
         if (!active || event.id !== active.id) return;
         disarm(active);
         active.channel.push(event);
-        if (event.type === "done" || event.type === "encoded" || event.type === "error") {
+        if (event.type === "done" || event.type === "encoded" || event.type === "counted" || event.type === "error") {
           active.channel.end();
           active = null;
           pump();
@@ -453,6 +455,15 @@ export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
         if (event.type === "error") throw new WhetError("generation_failed", event.message, "Try again.");
       }
       throw new WhetError("cancelled", "Encoding was cancelled", "Try again.");
+    },
+    async countPrompt(input) {
+      const id = randomUUID();
+      const job = enqueue(id, () => ({ op: "count", id, ...input }));
+      for await (const event of job.channel) {
+        if (event.type === "counted") return event.prompt_tokens;
+        if (event.type === "error") throw new WhetError("generation_failed", `${name}: ${event.error_type}: ${event.message}`, "Check the messages (the chat template may reject a role), then try again.");
+      }
+      throw new WhetError("cancelled", "Counting the prompt's tokens was cancelled", "Try again.");
     },
     status() {
       return {
