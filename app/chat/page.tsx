@@ -84,7 +84,9 @@ function Chat() {
     if (!content || !model || reply.streaming) return;
     setTooLong(null);
     // A prompt that might not fit is counted by the model's tokenizer and refused here, saying by how much.
-    const context = models.data?.find((m) => m.id === model)?.contextLength ?? null;
+    // The list may still be checking every model's health: its answer is needed here, so wait for it.
+    const list = models.data ?? (await queryClient.ensureQueryData(trpc.chat.models.queryOptions()));
+    const context = list.find((m) => m.id === model)?.contextLength ?? null;
     const texts = [settings.system, ...(conversationId ? messages.map((m) => m.content) : []), content];
     if (context && mayExceedContext(texts, context)) {
       const counted = await countPrompt.mutateAsync({ model, system: settings.system, content, ...(conversationId ? { conversationId } : {}) });
