@@ -56,6 +56,7 @@ function Chat() {
   // The last exact count of a long prompt, and the refusal when it leaves a reply no room.
   const [size, setSize] = useState<{ promptTokens: number; contextLength: number | null } | null>(null);
   const [tooLong, setTooLong] = useState<string | null>(null);
+  const [submitting, setSubmitting] = useState(false);
   const remove = useMutation(trpc.chat.remove.mutationOptions());
   const [renaming, setRenaming] = useState<string | null>(null);
   const [copied, setCopied] = useState<string | null>(null);
@@ -80,6 +81,16 @@ function Chat() {
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.chat.conversation.queryKey() });
 
   async function submit() {
+    if (submitting) return;
+    setSubmitting(true);
+    try {
+      await sendDraft();
+    } finally {
+      setSubmitting(false);
+    }
+  }
+
+  async function sendDraft() {
     const content = draft.trim();
     if (!content || !model || reply.streaming) return;
     setTooLong(null);
@@ -114,13 +125,16 @@ function Chat() {
     reply.start(id);
   }
 
-  async function regenerate() {
+  /** Answers the last message again (dropping its reply first, when it has one). */
+  async function regenerate(dropReply: boolean) {
     if (!conversationId || reply.streaming) return;
     if (loaded && (loaded.system !== settings.system || JSON.stringify(loaded.settings) !== JSON.stringify(settings.params))) {
       await update.mutateAsync({ id: conversationId, system: settings.system, settings: settings.params });
     }
-    await dropLastReply.mutateAsync({ conversationId });
-    await refresh();
+    if (dropReply) {
+      await dropLastReply.mutateAsync({ conversationId });
+      await refresh();
+    }
     reply.start(conversationId);
   }
 
@@ -139,6 +153,8 @@ function Chat() {
   }, [loadFailure, reply.live, abandon]);
   const messages = conversation.data?.messages ?? [];
   const lastAssistant = messages.at(-1)?.role === "assistant" ? messages.at(-1) : null;
+  // A message left without a reply: the page was reloaded or closed while its reply waited for the model.
+  const unanswered = Boolean(conversationId) && messages.at(-1)?.role === "user" && !reply.streaming && !submitting;
 
   return (
     <div className="grid grid-cols-1 gap-6 md:grid-cols-[15rem_1fr]">
@@ -274,12 +290,20 @@ function Chat() {
                 </button>
               ) : null}
               {m === lastAssistant && !reply.streaming ? (
-                <button type="button" className="mt-1 text-xs text-stone-600 hover:underline" onClick={() => void regenerate()}>
+                <button type="button" className="mt-1 text-xs text-stone-600 hover:underline" onClick={() => void regenerate(true)}>
                   Regenerate
                 </button>
               ) : null}
             </div>
           ))}
+          {unanswered ? (
+            <p className="text-sm text-stone-500">
+              This message has no reply yet.{" "}
+              <button type="button" className="font-medium text-stone-700 underline" onClick={() => void regenerate(false)}>
+                Answer it
+              </button>
+            </p>
+          ) : null}
           {reply.live ? (
             <div data-testid="streaming-reply" className="mr-8">
               {reply.live.waiting ? <p className="text-sm text-stone-500">{reply.live.waiting}</p> : null}
