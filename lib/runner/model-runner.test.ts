@@ -174,7 +174,7 @@ describe("model runner (real mlx-lm process)", () => {
 
   it("without max tokens, bounds a reply by the context left after the prompt, at most 32,768 (mlx-knife 2.0.8)", async () => {
     const budget = async (asked: string, context: string, prompt: number) =>
-      Number((await runPython(`import sys; sys.path.insert(0, sys.argv[1]); from runner_bridge import reply_budget; print(reply_budget(${asked}, ${context}, ${prompt}))`, [join(config.projectRoot, "python")])).trim());
+      Number((await runPython(`import sys; sys.path.insert(0, sys.argv[1]); from runner_bridge import reply_budget; print(reply_budget(${asked}, ${context}, ${prompt}))`, [join(config.projectRoot, "python")], { PYTHONDONTWRITEBYTECODE: "1" })).trim());
     expect(await budget("None", "131072", 100)).toBe(32_768);
     expect(await budget("None", "4096", 100)).toBe(3_996);
     expect(await budget("None", "4096", 5000)).toBe(0);
