@@ -199,6 +199,9 @@ def lead(model, tokenizer, wake, share, agree, lines):
             if op == "encode":
                 bridge.send({"type": "encoded", "id": rid, "tokens": tokenizer.encode(command.get("text", ""), add_special_tokens=False)})
                 continue
+            if op == "count":
+                bridge.send({"type": "counted", "id": rid, "prompt_tokens": len(bridge.encode_request(tokenizer, command)[0])})
+                continue
             if op != "generate":
                 bridge.send({"type": "error", "id": rid, "error_type": "ProtocolError", "message": f"unknown op {op!r}"})
                 continue

@@ -13,8 +13,9 @@ Out (one JSON object per line):
   {"type": "token", "id", "text"}                    decoded text: the first token at once, then at most every FLUSH_S
   {"type": "done", "id", "finish_reason", "prompt_tokens", "completion_tokens", "generation_tps", "prompt_tps"}
   {"type": "encoded", "id", "tokens"}
+  {"type": "counted", "id", "prompt_tokens"}          the prompt a `generate` with these messages (or prompt) would read
   {"type": "error", "id", "error_type", "message"}
-In: {"op": "generate" | "encode" | "cancel" | "ping" | "shutdown", "id", ...}.
+In: {"op": "generate" | "encode" | "count" | "cancel" | "ping" | "shutdown", "id", ...}.
 
 Generation runs on the main thread; a reader thread takes commands, so a
 cancel lands between two tokens (the loop stops computing, not only sending)
@@ -215,6 +216,22 @@ class Cancelled(Exception):
     pass
 
 
+# mlx-knife 2.0.8's default reply length: what the context has left after the prompt, at most this.
+REPLY_CAP = 32768
+
+
+def reply_budget(asked, context_length, prompt_tokens):
+    """Most tokens a reply may have: `asked` when given, else min(REPLY_CAP, context left after the prompt).
+
+    `context_length` comes from the model's config.json (the `ready` line); unknown, the cap alone bounds it.
+    """
+    if asked is not None:
+        return int(asked)
+    if not isinstance(context_length, int) or isinstance(context_length, bool) or context_length <= 0:
+        return REPLY_CAP
+    return max(0, min(REPLY_CAP, context_length - prompt_tokens))
+
+
 def chat_prompt(tokenizer, messages):
     if getattr(tokenizer, "chat_template", None):
         ids = tokenizer.apply_chat_template(messages, add_generation_prompt=True)
@@ -278,7 +295,7 @@ def stream_reply(model, tokenizer, rid, prompt, params, cancel_requested, emit, 
             model,
             tokenizer,
             prompt,
-            max_tokens=int(params.get("max_tokens", 512)),
+            max_tokens=reply_budget(params.get("max_tokens"), params.get("context_length"), len(prompt)),
             sampler=sampler,
             logits_processors=processors,
             prompt_progress_callback=on_prompt_progress,
@@ -382,6 +399,8 @@ def main():
                 generate(model, tokenizer, command, cancelled)
             elif op == "encode":
                 send({"type": "encoded", "id": rid, "tokens": tokenizer.encode(command.get("text", ""), add_special_tokens=False)})
+            elif op == "count":
+                send({"type": "counted", "id": rid, "prompt_tokens": len(encode_request(tokenizer, command)[0])})
             else:
                 send({"type": "error", "id": rid, "error_type": "ProtocolError", "message": f"unknown op {op!r}"})
         except (KeyboardInterrupt, SystemExit):

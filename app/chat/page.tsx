@@ -4,6 +4,7 @@ import { skipToken, useMutation, useQuery, useQueryClient } from "@tanstack/reac
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { Suspense, useEffect, useRef, useState } from "react";
+import { mayExceedContext } from "../../lib/chat/may-exceed-context";
 import { generationParamsSchema } from "../../lib/runner/generation-params";
 import { ErrorBox } from "../_components/error-box";
 import { useTRPC } from "../_trpc/client";
@@ -51,6 +52,11 @@ function Chat() {
   const send = useMutation(trpc.chat.send.mutationOptions());
   const dropLastReply = useMutation(trpc.chat.dropLastReply.mutationOptions());
   const warm = useMutation(trpc.chat.warm.mutationOptions());
+  const countPrompt = useMutation(trpc.chat.promptSize.mutationOptions());
+  // The last exact count of a long prompt, and the refusal when it leaves a reply no room.
+  const [size, setSize] = useState<{ promptTokens: number; contextLength: number | null } | null>(null);
+  const [tooLong, setTooLong] = useState<string | null>(null);
+  const [submitting, setSubmitting] = useState(false);
   const remove = useMutation(trpc.chat.remove.mutationOptions());
   const [renaming, setRenaming] = useState<string | null>(null);
   const [copied, setCopied] = useState<string | null>(null);
@@ -75,8 +81,36 @@ function Chat() {
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.chat.conversation.queryKey() });
 
   async function submit() {
+    if (submitting) return;
+    setSubmitting(true);
+    try {
+      await sendDraft();
+    } finally {
+      setSubmitting(false);
+    }
+  }
+
+  async function sendDraft() {
     const content = draft.trim();
     if (!content || !model || reply.streaming) return;
+    setTooLong(null);
+    // A prompt that might not fit is counted by the model's tokenizer and refused here, saying by how much.
+    // The list may still be checking every model's health: its answer is needed here, so wait for it.
+    const list = models.data ?? (await queryClient.ensureQueryData(trpc.chat.models.queryOptions()));
+    const context = list.find((m) => m.id === model)?.contextLength ?? null;
+    const texts = [settings.system, ...(conversationId ? messages.map((m) => m.content) : []), content];
+    if (context && mayExceedContext(texts, context)) {
+      const counted = await countPrompt.mutateAsync({ model, system: settings.system, content, ...(conversationId ? { conversationId } : {}) });
+      setSize(counted);
+      const limit = counted.contextLength ?? context;
+      if (counted.promptTokens >= limit) {
+        const over = counted.promptTokens - limit + 1;
+        setTooLong(
+          `This message makes the prompt ${counted.promptTokens.toLocaleString("en-US")} tokens; ${model} reads ${limit.toLocaleString("en-US")} at most, its reply included: ${over.toLocaleString("en-US")} ${over === 1 ? "token" : "tokens"} too many. Shorten it, or start a new chat.`,
+        );
+        return;
+      }
+    } else setSize(null);
     let id = conversationId;
     if (!id) {
       id = (await create.mutateAsync({ model, system: settings.system, settings: settings.params })).id;
@@ -91,13 +125,16 @@ function Chat() {
     reply.start(id);
   }
 
-  async function regenerate() {
+  /** Answers the last message again (dropping its reply first, when it has one). */
+  async function regenerate(dropReply: boolean) {
     if (!conversationId || reply.streaming) return;
     if (loaded && (loaded.system !== settings.system || JSON.stringify(loaded.settings) !== JSON.stringify(settings.params))) {
       await update.mutateAsync({ id: conversationId, system: settings.system, settings: settings.params });
     }
-    await dropLastReply.mutateAsync({ conversationId });
-    await refresh();
+    if (dropReply) {
+      await dropLastReply.mutateAsync({ conversationId });
+      await refresh();
+    }
     reply.start(conversationId);
   }
 
@@ -116,6 +153,8 @@ function Chat() {
   }, [loadFailure, reply.live, abandon]);
   const messages = conversation.data?.messages ?? [];
   const lastAssistant = messages.at(-1)?.role === "assistant" ? messages.at(-1) : null;
+  // A message left without a reply: the page was reloaded or closed while its reply waited for the model.
+  const unanswered = Boolean(conversationId) && messages.at(-1)?.role === "user" && !reply.streaming && !submitting;
 
   return (
     <div className="grid grid-cols-1 gap-6 md:grid-cols-[15rem_1fr]">
@@ -251,12 +290,20 @@ function Chat() {
                 </button>
               ) : null}
               {m === lastAssistant && !reply.streaming ? (
-                <button type="button" className="mt-1 text-xs text-stone-600 hover:underline" onClick={() => void regenerate()}>
+                <button type="button" className="mt-1 text-xs text-stone-600 hover:underline" onClick={() => void regenerate(true)}>
                   Regenerate
                 </button>
               ) : null}
             </div>
           ))}
+          {unanswered ? (
+            <p className="text-sm text-stone-500">
+              This message has no reply yet.{" "}
+              <button type="button" className="font-medium text-stone-700 underline" onClick={() => void regenerate(false)}>
+                Answer it
+              </button>
+            </p>
+          ) : null}
           {reply.live ? (
             <div data-testid="streaming-reply" className="mr-8">
               {reply.live.waiting ? <p className="text-sm text-stone-500">{reply.live.waiting}</p> : null}
@@ -264,7 +311,7 @@ function Chat() {
               <span className="inline-block h-4 w-2 animate-pulse bg-stone-400 align-middle" aria-hidden />
             </div>
           ) : null}
-          <ErrorBox error={(refusedLoad ? null : reply.error) ?? create.error ?? send.error ?? update.error ?? remove.error ?? conversation.error} />
+          <ErrorBox error={(refusedLoad ? null : reply.error) ?? create.error ?? send.error ?? update.error ?? remove.error ?? countPrompt.error ?? conversation.error} />
           <div ref={bottom} />
         </div>
 
@@ -280,7 +327,10 @@ function Chat() {
             className="h-20 flex-1 rounded-md border border-stone-300 px-3 py-2 text-sm"
             placeholder={model ? `Message ${model}` : "Pick a model first"}
             value={draft}
-            onChange={(e) => setDraft(e.target.value)}
+            onChange={(e) => {
+              setDraft(e.target.value);
+              setTooLong(null);
+            }}
             onKeyDown={(e) => {
               if (e.key === "Enter" && !e.shiftKey) {
                 e.preventDefault();
@@ -298,6 +348,16 @@ function Chat() {
             </button>
           )}
         </form>
+        {tooLong ? (
+          <p role="alert" data-testid="prompt-too-long" className="mt-1 text-sm text-red-700">
+            {tooLong}
+          </p>
+        ) : null}
+        {size ? (
+          <p data-testid="prompt-size" className="mt-1 text-xs text-stone-500">
+            Prompt {size.promptTokens.toLocaleString("en-US")} tokens{size.contextLength ? ` of a ${size.contextLength.toLocaleString("en-US")}-token context` : ""}
+          </p>
+        ) : null}
       </section>
     </div>
   );

@@ -42,6 +42,25 @@ describe("whet run and whet serve (real binary, real runner)", () => {
     expect(missing.stderr).toContain("run: Error: No model found matching 'nope'");
   });
 
+  it("Ctrl-C stops a reply cleanly: the terminal's whole process group gets SIGINT, no crash is reported, no runner is left", async () => {
+    const { root, env } = await home();
+    // Its own process group, as a shell gives a foreground job: Ctrl-C signals every process in it, the runner too.
+    const run = execa("node", [bin, "run", "chat-ws", "Once upon a time", "--max-tokens", "100000", "--temperature", "0", "--repetition-penalty", "1"], { env, cwd: root, reject: false, detached: true });
+    onTestFinished(() => void run.kill("SIGKILL"));
+    await new Promise<void>((resolve) => run.stdout.once("data", () => resolve()));
+    const modelDir = join(root, "home", "workspaces", "chat-ws");
+    const bridges = async () => (await execa("pgrep", ["-f", `runner_bridge.py ${modelDir}`], { reject: false })).stdout.trim();
+    expect(await bridges()).not.toBe("");
+    const pressed = performance.now();
+    process.kill(-(run.pid as number), "SIGINT");
+    const result = await run;
+    expect(performance.now() - pressed).toBeLessThan(5_000);
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toMatch(/\[\d+ tokens .*stopped\]/);
+    expect(result.stderr).not.toMatch(/crash|Traceback|KeyboardInterrupt/i);
+    expect(await bridges()).toBe("");
+  });
+
   it("serves the API alone with a preloaded model until interrupted", async () => {
     const { root, env } = await home();
     const server = execa("node", [bin, "serve", "--model", "chat-ws", "--port", "0", "--json"], { env, cwd: root, reject: false });

@@ -24,7 +24,8 @@ export const replyStatsSchema = z.object({
   completionTokens: z.number(),
   ttftMs: z.number().nullable(),
   tokensPerSecond: z.number().nullable(),
-  finishReason: z.enum(["stop", "length", "cancelled"]),
+  /** interrupted: the page went away mid-reply (closed, reloaded), cancelled: the user stopped it. */
+  finishReason: z.enum(["stop", "length", "cancelled", "interrupted"]),
 });
 
 export type ReplyStats = z.infer<typeof replyStatsSchema>;

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { WhetError } from "../errors";
-import type { ChatMessage } from "../runner/generation-params";
 import type { RunEvent } from "../runner/run-events";
 import type { RunnerPool } from "../runner/runner-pool";
 import type { ActiveReplies } from "./active-replies";
+import { chatHistory } from "./chat-history";
 import { assertPromptSize } from "./prompt-limit";
 import type { ChatStore, StoredMessage } from "./chat-store";
 
@@ -31,23 +31,23 @@ export async function* generateReply(options: {
   if (messages.at(-1)?.role !== "user") {
     throw new WhetError("nothing_to_answer", "The conversation does not end with a message to answer", "Send a message first.");
   }
-  const history: ChatMessage[] = [
-    ...(conversation.system.trim() ? [{ role: "system" as const, content: conversation.system }] : []),
-    ...messages.map((m) => ({ role: m.role, content: m.content })),
-  ];
+  const history = chatHistory(conversation.system, messages);
   assertPromptSize({ messages: history });
   const { runner, name } = await pool.runnerFor(conversation.model);
 
   const replyId = randomUUID();
   const controller = new AbortController();
-  const unregister = options.replies.register(replyId, controller);
+  const unregister = options.replies.register(replyId, controller, conversationId);
   const onOuterAbort = () => controller.abort();
   options.signal?.addEventListener("abort", onOuterAbort, { once: true });
   let text = "";
   let saved = false;
   const events = runner.generate({ messages: history }, conversation.settings, controller.signal);
+  // The page went away mid-reply (closed, reloaded): what was written is kept, marked as interrupted.
+  let left = false;
   const save = (done: Extract<RunEvent, { type: "done" }>) => {
     saved = true;
+    const interrupted = done.finishReason === "cancelled" && (left || options.signal?.aborted === true);
     return store.addMessage({
       conversationId,
       role: "assistant",
@@ -57,7 +57,7 @@ export async function* generateReply(options: {
         completionTokens: done.usage.completionTokens,
         ttftMs: done.timings.ttftMs,
         tokensPerSecond: done.timings.tokensPerSecond,
-        finishReason: done.finishReason,
+        finishReason: interrupted ? "interrupted" : done.finishReason,
       },
     });
   };
@@ -81,8 +81,8 @@ export async function* generateReply(options: {
       yield { type: "discarded" };
     }
   } finally {
-    // The page went away mid-reply (closed, reloaded): stop the model and keep what it had written.
     if (!saved) {
+      left = true;
       controller.abort();
       for (let next = await events.next(); !next.done; next = await events.next()) {
         if (next.value.type === "delta") text += next.value.text;

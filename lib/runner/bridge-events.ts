@@ -33,6 +33,7 @@ export const bridgeEventSchema = z.discriminatedUnion("type", [
     generation_tps: z.number().nullish(),
   }),
   z.object({ type: z.literal("encoded"), id: z.string(), tokens: z.array(z.number()) }),
+  z.object({ type: z.literal("counted"), id: z.string(), prompt_tokens: z.number().int().min(0) }),
   z.object({ type: z.literal("error"), id: z.string().nullable(), error_type: z.string(), message: z.string() }),
 ]);
 

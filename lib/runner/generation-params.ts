@@ -8,7 +8,7 @@ import { z } from "zod";
 export const generationParamsSchema = z.object({
   temperature: z.number().min(0).max(2).default(0.7),
   topP: z.number().gt(0).max(1).default(0.9),
-  /** Most tokens to generate; null lets the runner pick half the context, as mlx-knife's server does. */
+  /** Most tokens to generate; null: min(32,768, the context left after the prompt), as mlx-knife 2.0.8 does. */
   maxTokens: z.number().int().positive().max(1_000_000).nullable().default(null),
   repetitionPenalty: z.number().min(0.5).max(2).nullable().default(1.1),
   stop: z.array(z.string().min(1).max(200)).max(8).default([]),

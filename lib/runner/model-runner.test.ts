@@ -139,6 +139,21 @@ describe("model runner (real mlx-lm process)", () => {
     expect(runner.status().pid).not.toBe(firstPid);
   });
 
+  it("answers a request that arrives while it is being stopped with a fresh process, instead of losing it", async () => {
+    const runner = runnerFor(await tinyModel());
+    await collect(runner.generate({ prompt: "warm" }, params({ maxTokens: 2 })));
+    const firstPid = runner.status().pid as number;
+    // A pool stops a runner to make room while a request already holding it is on its way (issue #10).
+    const stopping = runner.stop();
+    const reply = collect(runner.generate({ prompt: "Once" }, params({ maxTokens: 4 })));
+    await stopping;
+    const answered = await Promise.race([reply, new Promise<null>((resolve) => setTimeout(() => resolve(null), 30_000).unref())]);
+    expect(answered?.done?.usage.completionTokens).toBe(4);
+    expect(runner.status()).toMatchObject({ state: "ready", restarts: 0, lastCrash: null });
+    expect(runner.status().pid).not.toBe(firstPid);
+    expect(() => process.kill(firstPid, 0)).toThrow();
+  });
+
   it("restarts a runner that stops answering health checks, and stops when idle", async () => {
     const runner = runnerFor(await tinyModel(), { pingIntervalMs: 200, pingTimeoutMs: 1500, idleMs: 60_000 });
     await collect(runner.generate({ prompt: "x" }, params({ maxTokens: 2 })));
@@ -155,6 +170,23 @@ describe("model runner (real mlx-lm process)", () => {
     expect(() => process.kill(idlePid, 0)).toThrow();
     const again = await collect(idle.generate({ prompt: "x" }, params({ maxTokens: 2 })));
     expect(again.done?.usage.completionTokens).toBe(2);
+  });
+
+  it("without max tokens, bounds a reply by the context left after the prompt, at most 32,768 (mlx-knife 2.0.8)", async () => {
+    const budget = async (asked: string, context: string, prompt: number) =>
+      Number((await runPython(`import sys; sys.path.insert(0, sys.argv[1]); from runner_bridge import reply_budget; print(reply_budget(${asked}, ${context}, ${prompt}))`, [join(config.projectRoot, "python")], { PYTHONDONTWRITEBYTECODE: "1" })).trim());
+    expect(await budget("None", "131072", 100)).toBe(32_768);
+    expect(await budget("None", "4096", 100)).toBe(3_996);
+    expect(await budget("None", "4096", 5000)).toBe(0);
+    expect(await budget("None", "None", 100)).toBe(32_768);
+    expect(await budget("None", "'huge'", 100)).toBe(32_768);
+    expect(await budget("7", "4096", 100)).toBe(7);
+
+    // A real reply on the tiny model (context 2048) runs until the context is full.
+    const runner = runnerFor(await tinyModel());
+    const { done } = await collect(runner.generate({ prompt: "Once upon a time" }, params({ temperature: 0, repetitionPenalty: null })));
+    expect(done?.finishReason).toBe("length");
+    expect((done?.usage.promptTokens ?? 0) + (done?.usage.completionTokens ?? 0)).toBe(2048);
   });
 
   it("explains a model that cannot load with its health finding, or Python's last error line", async () => {

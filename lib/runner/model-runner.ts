@@ -66,10 +66,15 @@ export interface ModelRunnerOptions {
 export interface ModelRunner {
   readonly name: string;
   readonly path: string;
-  /** Queues a request and streams its events; aborting `signal` (or leaving the loop) stops generation. */
+  /**
+   * Queues a request at once (so a pool sees the runner in use from this call on) and streams its
+   * events; aborting `signal` (or leaving the loop) stops generation. Iterate it, or abort `signal`.
+   */
   generate(input: GenerationInput, params: GenerationParams, signal?: AbortSignal): AsyncGenerator<RunEvent>;
   /** Token ids of `text` under this model's tokenizer (queued like a generation). */
   encode(text: string): Promise<number[]>;
+  /** How many tokens a generation of `input` would read (chat template applied); queued like a generation. */
+  countPrompt(input: GenerationInput): Promise<number>;
   status(): RunnerStatus;
   /** Starts loading without a request (the page warms the model while the user types). */
   warm(): void;
@@ -152,7 +157,9 @@ export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
     if (active || queue.length || !proc) return;
     idleTimer = setTimeout(() => {
       if (active || queue.length) return;
-      void shutdown().then(() => options.onIdleStop?.());
+      // The pool forgets this runner first, so no new request is handed a runner on its way out.
+      options.onIdleStop?.();
+      void shutdown();
     }, idleMs);
     idleTimer.unref();
   }
@@ -174,7 +181,8 @@ export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
   }
 
   function pump() {
-    if (state !== "ready" || active || !proc || proc === ending) return;
+    // A process being stopped takes nothing more: a request sent now would die with it unanswered.
+    if (state !== "ready" || active || !proc || proc === ending || stopping) return;
     const job = queue.shift();
     if (!job) return armIdleTimer();
     active = job;
@@ -217,7 +225,7 @@ export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
         if (!active || event.id !== active.id) return;
         disarm(active);
         active.channel.push(event);
-        if (event.type === "done" || event.type === "encoded" || event.type === "error") {
+        if (event.type === "done" || event.type === "encoded" || event.type === "counted" || event.type === "error") {
           active.channel.end();
           active = null;
           pump();
@@ -322,14 +330,18 @@ export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
     epoch += 1;
     starting = false;
     const p = proc;
-    if (!p) return;
-    stopping = true;
-    try {
-      await p.stop();
-    } finally {
-      stopping = false;
-      lastCrash = null;
+    if (p) {
+      stopping = true;
+      try {
+        await p.stop();
+      } finally {
+        stopping = false;
+        lastCrash = null;
+      }
     }
+    state = "stopped";
+    // A request that came while the old process was leaving is not lost: it starts the next one.
+    if (queue.length) launch();
   }
 
   function enqueue(id: string, command: () => Record<string, unknown>): Job {
@@ -355,20 +367,17 @@ export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
     if (active === job) proc?.send({ op: "cancel", id: job.id });
   }
 
-  function maxTokensFor(params: GenerationParams): number {
-    if (params.maxTokens !== null) return params.maxTokens;
-    return info?.contextLength ? Math.max(1, Math.floor(info.contextLength / 2)) : 2048;
-  }
-
-  async function* generate(input: GenerationInput, params: GenerationParams, signal?: AbortSignal): AsyncGenerator<RunEvent> {
-    if (signal?.aborted) return;
+  function generate(input: GenerationInput, params: GenerationParams, signal?: AbortSignal): AsyncGenerator<RunEvent> {
+    if (signal?.aborted) return (async function* () {})();
     const id = randomUUID();
     const job = enqueue(id, () => ({
       op: "generate",
       id,
       ...input,
       params: {
-        max_tokens: maxTokensFor(params),
+        // Null: the bridge bounds the reply by the context left after the prompt (reply_budget in python/runner_bridge.py).
+        max_tokens: params.maxTokens,
+        context_length: info?.contextLength ?? null,
         temperature: params.temperature,
         top_p: params.topP,
         repetition_penalty: params.repetitionPenalty,
@@ -378,6 +387,10 @@ export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
     }));
     const onAbort = () => cancel(job);
     signal?.addEventListener("abort", onAbort, { once: true });
+    return stream(job, signal, onAbort);
+  }
+
+  async function* stream(job: Job, signal: AbortSignal | undefined, onAbort: () => void): AsyncGenerator<RunEvent> {
     let finished = false;
     let firstTokenAt: number | null = null;
     try {
@@ -443,6 +456,15 @@ export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
       }
       throw new WhetError("cancelled", "Encoding was cancelled", "Try again.");
     },
+    async countPrompt(input) {
+      const id = randomUUID();
+      const job = enqueue(id, () => ({ op: "count", id, ...input }));
+      for await (const event of job.channel) {
+        if (event.type === "counted") return event.prompt_tokens;
+        if (event.type === "error") throw new WhetError("generation_failed", `${name}: ${event.error_type}: ${event.message}`, "Check the messages (the chat template may reject a role), then try again.");
+      }
+      throw new WhetError("cancelled", "Counting the prompt's tokens was cancelled", "Try again.");
+    },
     status() {
       return {
         name,
@@ -466,7 +488,6 @@ export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
     async stop() {
       failAll(new WhetError("runner_stopped", `The runner for ${name} was stopped`, "Send the message again to start it."));
       await shutdown();
-      state = "stopped";
     },
   };
 }

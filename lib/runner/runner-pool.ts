@@ -50,8 +50,9 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
     return { model, name: runnerName(spec, model) };
   }
 
-  async function makeRoom() {
-    while (runners.size >= maxRunners) {
+  /** Stops idle runners until there is room for `path`'s; never the one `path` needs (a concurrent call may have made it meanwhile). */
+  async function makeRoom(path: string) {
+    while (!runners.has(path) && runners.size >= maxRunners) {
       const idle = [...runners.entries()]
         .filter(([, r]) => !r.runner.status().busy && r.runner.status().queued === 0)
         .sort((a, b) => a[1].usedAt - b[1].usedAt)[0];
@@ -76,7 +77,7 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
       if (!runners.has(model.path)) {
         // mlx-lm would follow a link out of the folder or block on a FIFO: such a folder never reaches a runner.
         await walkSafeModelFolder(model.path);
-        await makeRoom();
+        await makeRoom(model.path);
       }
       // Checked again after the await: a concurrent call for the same folder may have made it meanwhile.
       let entry = runners.get(model.path);

@@ -46,6 +46,9 @@ export function startRunnerProcess(options: StartRunnerOptions): RunnerProcess {
     stderr: "pipe",
     buffer: false,
     reject: false,
+    // Its own process group: Ctrl-C at a terminal signals the whole foreground job, and a runner killed by it
+    // would read as a crash; the parent stops the reply with a cancel instead (and its pipe's end stops the runner).
+    detached: true,
     // Lines leave the bridge token by token; nothing may hold them back.
     env: {
       PYTHONUNBUFFERED: "1",

@@ -64,6 +64,7 @@ export const PROCEDURES: Record<string, Rule> = {
   "chat.update": { ...chat, audit: false },
   "chat.remove": { ...chat, audit: "chat.remove" },
   "chat.send": { ...chat, audit: false },
+  "chat.promptSize": { ...chat, audit: false },
   "chat.dropLastReply": { ...chat, audit: false },
   "chat.warm": { ...chat, audit: "runner.start" },
   "chat.stop": { ...chat, audit: false },

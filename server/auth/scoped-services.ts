@@ -128,9 +128,9 @@ function ownReplies(replies: ActiveReplies, principal: Principal): ActiveReplies
   if (!owners) replyOwners.set(replies, (owners = new Map()));
   const known = owners;
   return {
-    register(id, controller) {
+    register(id, controller, conversationId) {
       known.set(id, principal.id);
-      const unregister = replies.register(id, controller);
+      const unregister = replies.register(id, controller, conversationId);
       return () => {
         known.delete(id);
         return unregister();
@@ -143,6 +143,8 @@ function ownReplies(replies: ActiveReplies, principal: Principal): ActiveReplies
       }
       return replies.stop(id);
     },
+    // Conversations are the user's own (the chat store is scoped): waiting on one reveals nothing.
+    settled: (conversationId, ms) => replies.settled(conversationId, ms),
   };
 }
 

@@ -59,7 +59,7 @@ describe("chat router", () => {
       if (event.type === "delta" && ++seen === 2) break;
     }
     const afterLeaving = (await call.chat.conversation({ id: conversation.id })).messages.at(-1);
-    expect(afterLeaving).toMatchObject({ role: "assistant", stats: { finishReason: "cancelled" } });
+    expect(afterLeaving).toMatchObject({ role: "assistant", stats: { finishReason: "interrupted" } });
     expect(afterLeaving?.content.length).toBeGreaterThan(0);
 
     // Regenerate replaces the stopped reply with a new one.

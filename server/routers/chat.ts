@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { assertPromptSize } from "../../lib/chat/prompt-limit";
 import { generateReply } from "../../lib/chat/generate-reply";
+import { promptSize } from "../../lib/chat/prompt-size";
 import { isModelName } from "../../lib/models/model-name";
 import { listRunnableModels } from "../../lib/openai/list-runnable-models";
 import { generationParamsSchema } from "../../lib/runner/generation-params";
@@ -21,7 +22,12 @@ export const chatRouter = router({
   conversations: viewerProcedure.input(z.object({ model: modelName.optional() })).query(({ ctx, input }) =>
     ctx.services.chats.listConversations(input.model ? { model: input.model } : {}),
   ),
-  conversation: viewerProcedure.input(z.object({ id })).query(({ ctx, input }) => ctx.services.chats.getConversation(input.id)),
+  conversation: viewerProcedure.input(z.object({ id })).query(async ({ ctx, input }) => {
+    // Read first: one that is not the caller's is refused before anything waits on it.
+    ctx.services.chats.getConversation(input.id);
+    await ctx.services.replies.settled(input.id);
+    return ctx.services.chats.getConversation(input.id);
+  }),
   create: viewerProcedure
     .input(z.object({ model: modelName, system: z.string().max(20_000).optional(), settings: generationParamsSchema.partial().optional() }))
     .mutation(({ ctx, input }) =>
@@ -47,6 +53,19 @@ export const chatRouter = router({
       assertPromptSize({ messages: [{ role: "system", content: conversation.system }, ...messages, { role: "user", content: input.content }] });
       return store.addMessage({ conversationId: input.conversationId, role: "user", content: input.content });
     }),
+  /** The prompt's tokens with `content` sent next, against the context: the page refuses what leaves no room for a reply. */
+  promptSize: viewerProcedure
+    .input(z.object({ model: modelName, system: z.string().max(20_000), conversationId: id.optional(), content: z.string().min(1).max(200_000) }))
+    .mutation(({ ctx, input }) =>
+      promptSize({
+        store: ctx.services.chats,
+        pool: ctx.services.runners,
+        model: input.model,
+        system: input.system,
+        content: input.content,
+        ...(input.conversationId ? { conversationId: input.conversationId } : {}),
+      }),
+    ),
   /** Regenerate: the last reply goes, and the next `reply` answers the same message again. */
   dropLastReply: viewerProcedure
     .input(z.object({ conversationId: id }))

@@ -39,7 +39,7 @@ export function SettingsPanel({ value, onChange }: { value: ChatSettings; onChan
         <Field label="Top p">
           <input aria-label="Top p" type="number" min={0.01} max={1} step={0.05} className={input} value={p.topP} onChange={(e) => set({ topP: Number(e.target.value) })} />
         </Field>
-        <Field label="Max tokens" hint="blank = half the context">
+        <Field label="Max tokens" hint="blank = what the context leaves, at most 32,768">
           <input aria-label="Max tokens" type="number" min={1} className={input} value={p.maxTokens ?? ""} onChange={(e) => set({ maxTokens: numberOrNull(e.target.value) })} />
         </Field>
         <Field label="Repetition penalty" hint="blank = off">
