@@ -207,6 +207,8 @@ def lead(model, tokenizer, wake, share, agree, lines):
                 continue
             # Tokenizing happens here alone: a template that rejects the messages fails this request, not the group.
             prompt, template = bridge.encode_request(tokenizer, command)
+            # Refused here, on rank 0 alone, before the group is woken: the group stays in step.
+            bridge.check_context(command.get("params", {}).get("context_length"), len(prompt))
         except Exception as error:  # noqa: BLE001 -- one bad request must not take the model down
             bridge.send({"type": "error", "id": rid, "error_type": type(error).__name__, "message": str(error)})
             continue

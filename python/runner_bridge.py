@@ -216,6 +216,18 @@ class Cancelled(Exception):
     pass
 
 
+class ContextLengthExceeded(Exception):
+    """The prompt leaves no room for a reply in the model's context (mlx-knife refuses it too)."""
+
+
+def check_context(context_length, prompt_tokens):
+    if isinstance(context_length, int) and not isinstance(context_length, bool) and 0 < context_length <= prompt_tokens:
+        raise ContextLengthExceeded(
+            f"The prompt is {prompt_tokens} tokens and the model's context holds {context_length}, "
+            f"so no token is left for a reply: shorten it by at least {prompt_tokens - context_length + 1} tokens"
+        )
+
+
 # mlx-knife 2.0.8's default reply length: what the context has left after the prompt, at most this.
 REPLY_CAP = 32768
 
@@ -344,6 +356,7 @@ def generate(model, tokenizer, request, cancelled):
     rid = request["id"]
     params = request.get("params", {})
     prompt, template = encode_request(tokenizer, request)
+    check_context(params.get("context_length"), len(prompt))
     send({"type": "start", "id": rid, "prompt_tokens": len(prompt), "template": template})
     if params.get("seed") is not None:
         mx.random.seed(int(params["seed"]))

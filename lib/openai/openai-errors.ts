@@ -4,7 +4,7 @@ import { toWhetError, WhetError } from "../errors";
 
 /** HTTP status for each error code a request can end with. */
 function statusFor(code: string): number {
-  if (code === "validation_error" || code === "ambiguous_match" || code === "invalid_model") return 400;
+  if (code === "validation_error" || code === "ambiguous_match" || code === "invalid_model" || code === "context_length_exceeded") return 400;
   if (code.endsWith("not_found") || code === "model_not_cached" || code === "hash_not_found") return 404;
   if (code === "prompt_too_large" || code === "request_too_large") return 413;
   if (code === "model_not_runnable" || code === "load_failed" || code === "generation_failed" || code === "runner_request_timeout") return 422;

@@ -32,4 +32,25 @@ describe("prompt size bound on the OpenAI API (issue #10 finding 10)", () => {
     expect(await huge.json()).toMatchObject({ error: { code: "request_too_large" } });
     expect(pool.list()).toEqual([]);
   });
+
+  it("answers 400 context_length_exceeded for a prompt the model's context cannot hold, streamed or not (mlx-knife 2.0.8)", async () => {
+    const root = await tempDir();
+    await makeModel({ dir: join(root, "ws", "tiny"), seed: 82 });
+    const pool = createRunnerPool({ config: { ...loadConfig(), workspaceRoot: join(root, "ws"), hubCache: join(root, "hub") } });
+    onTestFinished(() => pool.stopAll());
+    const post = (body: unknown) => new Request("http://127.0.0.1/v1", { method: "POST", body: JSON.stringify(body) });
+    // Well past the tiny model's 2,048-token context, well under the size bound.
+    const long = "Once upon a time there was a word. ".repeat(400);
+
+    for (const stream of [false, true]) {
+      const refused = await handleChatCompletions(post({ model: "tiny", stream, messages: [{ role: "user", content: long }] }), { pool });
+      expect(refused.status).toBe(400);
+      const body = (await refused.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe("context_length_exceeded");
+      expect(body.error.message).toMatch(/context holds 2048.*shorten it by at least \d+ tokens/);
+    }
+    // The runner is still there for a prompt that fits.
+    const fits = await handleChatCompletions(post({ model: "tiny", max_tokens: 2, messages: [{ role: "user", content: "Hello" }] }), { pool });
+    expect(fits.status).toBe(200);
+  });
 });

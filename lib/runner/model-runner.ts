@@ -430,6 +430,9 @@ export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
             if (GROUP_FATAL.has(event.error_type)) {
               throw new WhetError(event.error_type === "RankLost" ? "rank_lost" : "group_failed", `${name}: ${event.message}. The reply being generated was lost.`, "Send the message again: the whole group is restarted. If a rank keeps leaving, check that host's memory and network.");
             }
+            if (event.error_type === "ContextLengthExceeded") {
+              throw new WhetError("context_length_exceeded", `${name}: ${event.message}.`, "Shorten the message, or start a new conversation so that fewer earlier messages are sent with it.");
+            }
             throw new WhetError("generation_failed", `${name}: ${event.error_type}: ${event.message}`, "Check the messages (the chat template may reject a role) and the settings, then try again.");
         }
       }
