@@ -2,8 +2,26 @@ import { WhetError } from "../../lib/errors";
 import { normalizeFingerprint } from "../../lib/remote/fingerprint";
 import { readRemotes, REMOTE_NAME, remotesFile, writeRemotes } from "../../lib/remote/remote-store";
 import { UsageError, type Command } from "../command";
+import { remoteClient, remoteError } from "../remote/remote-client";
+import type { RemoteTarget } from "../remote/remote-target";
 
-const USAGE = "whet remote add NAME URL (--token T | --token-stdin) [--fingerprint SHA256:…] | list | remove NAME";
+const USAGE = "whet remote add NAME URL (--token T | --token-stdin) [--fingerprint SHA256:…] [--offline] | list | remove NAME";
+
+/**
+ * Asks the remote who it is before anything is saved, so that a wrong URL,
+ * certificate or token is found now rather than at first use. A token the
+ * server knows but whose scopes do not include `read` is still a good one.
+ */
+async function checkRemote(target: RemoteTarget): Promise<string> {
+  try {
+    const info = await remoteClient(target).system.info.query();
+    return `Checked: ${target.url} answers and accepts the token (its Hub: ${info.endpoint}).`;
+  } catch (error) {
+    const failure = remoteError(error, target);
+    if (failure.code === "forbidden") return `Checked: ${target.url} accepts the token (it has no 'read' scope, so only the commands its scopes allow will work).`;
+    throw failure;
+  }
+}
 
 function remoteUrl(value: string | undefined): string {
   if (!value) throw new UsageError("remote add needs NAME and URL, such as https://whetstone.local:3100");
@@ -28,7 +46,7 @@ export const remoteCommand: Command = {
   name: "remote",
   summary: "Save, list and remove remote Whetstones (URL, API token, certificate fingerprint) for --remote",
   usage: USAGE,
-  options: { token: { type: "string" }, "token-stdin": { type: "boolean" }, fingerprint: { type: "string" } },
+  options: { token: { type: "string" }, "token-stdin": { type: "boolean" }, fingerprint: { type: "string" }, offline: { type: "boolean" } },
   async run(positionals, values, ctx) {
     const [action, name, url] = positionals;
     const remotes = await readRemotes(ctx.config.dataDir);
@@ -42,12 +60,14 @@ export const remoteCommand: Command = {
         if (/\s/.test(token) || token.length > 512) throw new WhetError("invalid_token", "That is not an API token: it has spaces or is too long", "Paste the token `whet tokens create` or the Account page printed, alone on the line.");
         const fingerprint = typeof values.fingerprint === "string" ? normalizeFingerprint(values.fingerprint) : null;
         if (fingerprint && !origin.startsWith("https:")) throw new UsageError("--fingerprint pins a TLS certificate: use an https:// URL");
+        // --offline: saved unchecked, for a Whetstone that is not running yet.
+        const checked = values.offline === true ? null : await checkRemote({ label: name, url: origin, token, fingerprint });
         await writeRemotes(ctx.config.dataDir, { ...remotes, [name]: { url: origin, token, fingerprint } });
-        const data = { name, url: origin, fingerprint, token_saved: true, file: remotesFile(ctx.config.dataDir) };
+        const data = { name, url: origin, fingerprint, token_saved: true, checked: checked !== null, file: remotesFile(ctx.config.dataDir) };
         return {
           ok: true,
           data,
-          human: [`Saved remote '${name}' → ${origin}${fingerprint ? ` (certificate pinned: ${fingerprint})` : ""}.`, `Use it with \`whet --remote ${name} list\` or WHET_REMOTE=${name}; the token is kept in ${data.file} (readable by you only).`].join("\n"),
+          human: [...(checked ? [checked] : []), `Saved remote '${name}' → ${origin}${fingerprint ? ` (certificate pinned: ${fingerprint})` : ""}.`, `Use it with \`whet --remote ${name} list\` or WHET_REMOTE=${name}; the token is kept in ${data.file} (readable by you only).`].join("\n"),
         };
       }
       case "list": {

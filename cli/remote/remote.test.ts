@@ -179,7 +179,17 @@ describe("whet --remote against a team-mode Whetstone", () => {
 
   it("sends nothing to a server whose certificate is not the pinned one, and takes WHET_URL + WHET_TOKEN from the environment of the real binary", async () => {
     const wrong = "AA:".repeat(31) + "AA";
-    await whet(["remote", "add", "imposter", url, "--token", tokens.unused, "--fingerprint", wrong]);
+    // Checked when added: nothing saved for a certificate that is not the pinned one, nor for a refused token.
+    const checked = await whet(["remote", "add", "imposter", url, "--token", tokens.unused, "--fingerprint", wrong, "--json"]);
+    expect(checked.json?.error).toMatchObject({ type: "fingerprint_mismatch" });
+    const bogus = await whet(["remote", "add", "bogus", url, "--token", "wht_not_a_real_token", "--fingerprint", fingerprint, "--json"]);
+    expect(bogus.json?.error).toMatchObject({ type: "token_refused", http_status: 401 });
+    const saved = Object.keys((JSON.parse(await readFile(join(root, "cli-home", "remotes.json"), "utf8")) as { remotes: object }).remotes);
+    expect(saved).toContain("team");
+    expect(saved).not.toContain("imposter");
+    expect(saved).not.toContain("bogus");
+    // Saved unchecked (--offline), it is refused at use, still before the token is sent.
+    expect((await whet(["remote", "add", "imposter", url, "--token", tokens.unused, "--fingerprint", wrong, "--offline"])).code).toBe(0);
     const refused = await whet(["--remote", "imposter", "list", "--json"]);
     expect(refused.json?.error).toMatchObject({ type: "fingerprint_mismatch", message: expect.stringContaining(fingerprint) });
     expect(services.auth.tokens.list().find((t) => t.id === tokens.unusedId)?.lastUsedAt).toBeNull();
