@@ -17,6 +17,8 @@ for (const look of LOOKS) {
       await page.goto(path);
       await expect(page.getByRole("heading", { level: 1 }).first()).toBeVisible();
       await expect(page.locator('nav a[aria-current="page"]')).toHaveCount(1);
+      // Measured and shot with the page's data in it, not its loading line.
+      await expect(page.getByText(/^(Checking|Searching|Loading)[^…]*…$/)).toHaveCount(0);
       // Nothing wider than the screen: a phone never scrolls sideways.
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow, `${path} is wider than the screen`).toBeLessThanOrEqual(1);
