@@ -95,6 +95,14 @@ const CRASH_WINDOW_MS = 60_000;
 /** Errors a distributed group's rank 0 sends just before it exits: the group is gone, whatever the request. */
 const GROUP_FATAL = new Set(["RankLost", "GroupFailed"]);
 const CRASH_LIMIT = 3;
+/**
+ * How long a reply whose group broke waits for the group's exit, which says
+ * which rank went (rank 0 may only have seen a collective fail); mlx.launch
+ * winds a broken group down well within it.
+ */
+const GROUP_EXIT_WAIT_MS = 10_000;
+
+type GroupError = Extract<BridgeEvent, { type: "error" }>;
 
 /**
  * One model held by one mlx-lm process: started on the first request, loads
@@ -125,6 +133,8 @@ export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
   let epoch = 0;
   // A group that reported its own end: nothing more is sent to it while it exits.
   let ending: RunnerProcess | null = null;
+  // The reply that was being generated when its group broke, held until the group's exit names the rank.
+  let held: { p: RunnerProcess; job: Job; event: GroupError; timer: NodeJS.Timeout } | null = null;
 
   const everyone = () => [...(active ? [active] : []), ...queue];
 
@@ -133,7 +143,22 @@ export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
     job.watchdog = null;
   }
 
+  /** Ends the held reply: naming the rank the group's exit names, else with what rank 0 said. */
+  function release(exit: RunnerExit | null) {
+    if (!held) return;
+    const { job, event, timer } = held;
+    held = null;
+    clearTimeout(timer);
+    const named = exit?.detail !== undefined && exit.rank !== undefined;
+    job.channel.push(named ? { ...event, error_type: exit.rank === 0 ? "GroupFailed" : "RankLost", message: `${exit.detail}; the group is being restarted` } : event);
+    job.channel.end();
+    if (active === job) active = null;
+    pump();
+  }
+
   function failAll(error: WhetError) {
+    if (held) clearTimeout(held.timer);
+    held = null;
     for (const job of everyone()) {
       disarm(job);
       job.channel.fail(error);
@@ -213,6 +238,11 @@ export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
         if (event.type === "error" && GROUP_FATAL.has(event.error_type)) {
           ending = p;
           lastCrash = `The group running ${name} broke: ${event.message}.`;
+          if (active && event.id === active.id) {
+            disarm(active);
+            held = { p, job: active, event, timer: setTimeout(() => release(null), GROUP_EXIT_WAIT_MS) };
+            return;
+          }
         }
         if (!active || event.id !== active.id) return;
         disarm(active);
@@ -234,6 +264,7 @@ export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
     pingSentAt = null;
     const wasState = state;
     state = "stopped";
+    if (held?.p === p) release(exit);
     if (stopping) return;
     const how = exit.detail ?? (exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code ?? "unknown"}`);
 
