@@ -110,6 +110,8 @@ export async function startGroupProcess(options: {
     `WHET_CONTROL_SOCKET=${socketPath}`,
     `WHET_WAKE_PORT=${base + ringPorts}`,
     `WHET_GROUP_TOKEN=${randomBytes(16).toString("hex")}`,
+    // Ranks with their own partial copies (pipeline): each loads its own.
+    ...(plan.rankModels ? [`WHET_RANK_MODEL_DIRS=${JSON.stringify(plan.rankModels.paths)}`] : []),
     "PYTHONUNBUFFERED=1",
     "HF_HUB_OFFLINE=1",
     "HF_HUB_DISABLE_TELEMETRY=1",
