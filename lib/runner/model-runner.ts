@@ -61,6 +61,8 @@ export interface ModelRunnerOptions {
   start?: StartRunnerProcess;
   /** Set for a distributed runner: shown in its status. */
   group?: Omit<RunnerGroup, "members">;
+  /** Shards the index names that this folder lacks by design: a pipeline stage's copy, whose other stages hold them. */
+  shardsElsewhere?: readonly string[];
 }
 
 export interface ModelRunner {
@@ -322,7 +324,7 @@ export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
     const mine = epoch;
     void (async () => {
       // A model the health check says cannot load is refused before Python starts.
-      const refusal = await blockingFinding(modelPath, name);
+      const refusal = await blockingFinding(modelPath, name, new Set(options.shardsElsewhere));
       if (mine !== epoch) return;
       if (refusal) {
         starting = false;
