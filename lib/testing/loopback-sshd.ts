@@ -23,11 +23,12 @@ export interface LoopbackSshd {
  * 127.0.0.2 (loopback only), with its own host key, one authorized key and
  * its config in `dir`. mlx.launch and the plan check run plain `ssh HOST`,
  * as for a real machine; only the `ssh` on the returned PATH adds `-F` with
- * this sshd's port and key. Needs /usr/sbin/sshd (npm run setup installs
+ * this sshd's port and key. `env` is set for every session there (its own
+ * HF_HUB_CACHE makes it a host with its own cache). Needs /usr/sbin/sshd (npm run setup installs
  * openssh-server on Linux): without it this throws, so the test fails
  * rather than skips.
  */
-export async function startLoopbackSshd(dir: string): Promise<LoopbackSshd> {
+export async function startLoopbackSshd(dir: string, options: { env?: Record<string, string> } = {}): Promise<LoopbackSshd> {
   if (!(await pathExists(SSHD))) throw new Error(`${SSHD} is missing: run npm run setup, which installs openssh-server`);
   const host = "127.0.0.2";
   const port = await freePortBlock(1, host);
@@ -47,6 +48,7 @@ export async function startLoopbackSshd(dir: string): Promise<LoopbackSshd> {
       "KbdInteractiveAuthentication no",
       "UsePAM no",
       "PermitRootLogin prohibit-password",
+      ...Object.entries(options.env ?? {}).map(([key, value]) => `SetEnv ${key}=${value}`),
       "",
     ].join("\n"),
   );
