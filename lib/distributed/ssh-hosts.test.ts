@@ -1,4 +1,4 @@
-import { readdir } from "node:fs/promises";
+import { readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { execa } from "execa";
 import { describe, expect, it, onTestFinished } from "vitest";
@@ -8,11 +8,9 @@ import { startHubFixture } from "../hub-fixture/start-hub-fixture";
 import { generationParamsSchema } from "../runner/generation-params";
 import { createModelRunner, type ModelRunner } from "../runner/model-runner";
 import { startLoopbackSshd } from "../testing/loopback-sshd";
-import { operationDeps } from "../testing/operation-deps";
 import { shard, shardedQwen2 } from "../testing/sharded-qwen2";
 import { useTempDirs } from "../testing/temp-dir";
 import { createDistributedRunner } from "./distributed-runner";
-import { fetchRankShards } from "./fetch-rank-shards";
 import { parseHostfile } from "./hostfile";
 import { checkPlan } from "./plan-check";
 import { processStats } from "./process-stats";
@@ -20,9 +18,11 @@ import { processStats } from "./process-stats";
 const tempDir = useTempDirs();
 const config = loadConfig();
 
+const PROMPT = "Once upon a time";
+
 async function text(runner: ModelRunner): Promise<string> {
   let out = "";
-  for await (const event of runner.generate({ prompt: "Once upon a time" }, generationParamsSchema.parse({ maxTokens: 12, temperature: 0, repetitionPenalty: null }))) {
+  for await (const event of runner.generate({ prompt: PROMPT }, generationParamsSchema.parse({ maxTokens: 12, temperature: 0, repetitionPenalty: null }))) {
     if (event.type === "delta") out += event.text;
   }
   return out;
@@ -97,39 +97,38 @@ describe("a group across two hosts of a hostfile, the second reached over ssh", 
     await expect.poll(() => childrenOf(sshd.pid), { timeout: 5_000 }).toEqual([]);
   });
 
-  it("fetches the second host only its stage's shards, into its own cache, and the pipeline answers as one process", { timeout: 60_000 }, async () => {
+  it("whet run --hostfile --fetch-shards fetches the second host only its stage's shards, into its own cache, and answers as one process", { timeout: 60_000 }, async () => {
     const root = await tempDir();
     const remoteCache = join(root, "host2", "hub");
     const sshd = await secondHost(root, { HF_HUB_CACHE: remoteCache });
     const source = await shardedQwen2(root);
     const hub = await startHubFixture({ repos: [{ id: "acme/piped", revisions: [{ dir: source }] }] });
     onTestFinished(() => hub.close());
-    const localCache = join(root, "host1", "hub");
-
-    const fetched = await fetchRankShards({ repo: "acme/piped", targets: [{ hubCache: localCache }, { ssh: sshd.host }], deps: operationDeps({ hubUrl: hub.url, hubCache: localCache }) });
-    expect(fetched.modelPaths[1]?.startsWith(remoteCache)).toBe(true);
-    for (const [rank, path] of fetched.modelPaths.entries()) {
-      expect((await readdir(path)).filter((f) => f.endsWith(".safetensors")).sort()).toEqual(fetched.shards[rank]);
-    }
-    expect(fetched.shards[1]).toEqual([shard(1), shard(2), shard(4)]);
-    // The second host's huggingface_hub asked for its three shards only; this machine for its own three.
-    const gets = (file: string) => hub.requests.filter((r) => r.method === "GET" && r.path.includes("/resolve/") && r.path.endsWith(`/${file}`)).length;
-    expect([1, 2, 3, 4].map((n) => gets(shard(n)))).toEqual([1, 2, 1, 2]);
+    const hostfile = join(root, "hosts.json");
+    await writeFile(hostfile, JSON.stringify([{ ssh: "127.0.0.1", ips: ["127.0.0.1"] }, { ssh: sshd.host, ips: [sshd.host] }]));
 
     const single = createModelRunner({ name: "piped", modelPath: source, config });
     onTestFinished(() => single.stop());
     const alone = await text(single);
     await single.stop();
 
-    const hostfile = parseHostfile(JSON.stringify([{ ssh: "127.0.0.1", ips: ["127.0.0.1"] }, { ssh: sshd.host, ips: [sshd.host] }]));
-    const plan = await checkPlan({ modelPath: fetched.modelPaths[0] as string, name: "piped", request: { hostfile, rankModelPaths: fetched.modelPaths }, config });
-    expect(plan).toMatchObject({ mode: "pipeline", local: false });
-    const group = createDistributedRunner({ name: "piped", modelPath: fetched.modelPaths[0] as string, config, plan });
-    onTestFinished(() => group.stop());
-    expect(await text(group)).toBe(alone);
-    const launcher = group.status().pid as number;
-    await group.stop();
-    expect(await processStats({ pgid: launcher })).toEqual([]);
+    const env = { PATH: sshd.path, WHET_HOME: join(root, "home"), HF_HOME: join(root, "host1"), HF_HUB_CACHE: join(root, "host1", "hub"), HF_ENDPOINT: hub.url, HF_TOKEN: "" };
+    const args = ["run", "acme/piped", "--no-chat-template", "--prompt", PROMPT, "--hostfile", hostfile, "--fetch-shards", "--max-tokens", "12", "--temperature", "0", "--repetition-penalty", "1", "--json"];
+    const run = await execa("node", [join(process.cwd(), "bin", "whet.mjs"), ...args], { env, cwd: root, reject: false });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ status: "success", data: { response: alone, distributed: { ranks: 2, mode: "pipeline", hosts: ["127.0.0.1", sshd.host] } } });
+
+    // Each host's cache holds the shards of its own stage: the second host lacks layers 3-5's, this one layers 0-1's.
+    const shardsIn = async (cache: string) => {
+      const snapshots = join(cache, "models--acme--piped", "snapshots");
+      const [commit] = await readdir(snapshots);
+      return (await readdir(join(snapshots, commit as string))).filter((f) => f.endsWith(".safetensors")).sort();
+    };
+    expect(await shardsIn(remoteCache)).toEqual([shard(1), shard(2), shard(4)]);
+    expect(await shardsIn(join(root, "host1", "hub"))).toEqual([shard(2), shard(3), shard(4)]);
+    // The Hub was asked for each shard once per host that needs it: never for another stage's.
+    const gets = (file: string) => hub.requests.filter((r) => r.method === "GET" && r.path.includes("/resolve/") && r.path.endsWith(`/${file}`)).length;
+    expect([1, 2, 3, 4].map((n) => gets(shard(n)))).toEqual([1, 2, 1, 2]);
     await expect.poll(() => childrenOf(sshd.pid), { timeout: 5_000 }).toEqual([]);
   });
 });
