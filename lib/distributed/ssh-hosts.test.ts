@@ -53,7 +53,7 @@ async function secondHost(root: string, env?: Record<string, string>) {
 }
 
 describe("a group across two hosts of a hostfile, the second reached over ssh", () => {
-  it("checks the host over ssh, launches a rank there, answers, and stops leaving nothing on either host", { timeout: 60_000 }, async () => {
+  it("checks the host over ssh, launches a rank there, answers, and stops leaving nothing on either host", async () => {
     const root = await tempDir();
     const sshd = await secondHost(root);
     const modelPath = join(root, "tiny");
@@ -97,7 +97,7 @@ describe("a group across two hosts of a hostfile, the second reached over ssh", 
     await expect.poll(() => childrenOf(sshd.pid), { timeout: 5_000 }).toEqual([]);
   });
 
-  it("whet run --hostfile --fetch-shards fetches the second host only its stage's shards, into its own cache, and answers as one process", { timeout: 60_000 }, async () => {
+  it("whet run --hostfile --fetch-shards fetches the second host only its stage's shards, into its own cache, and answers as one process", async () => {
     const root = await tempDir();
     const remoteCache = join(root, "host2", "hub");
     const sshd = await secondHost(root, { HF_HUB_CACHE: remoteCache });
