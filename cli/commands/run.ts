@@ -4,7 +4,7 @@ import { generationParamsSchema, type ChatMessage, type GenerationInput, type Ge
 import { createRunnerPool } from "../../lib/runner/runner-pool";
 import type { ModelRunner } from "../../lib/runner/model-runner";
 import { UsageError, type Command, type CommandContext } from "../command";
-import { GROUP_USAGE, groupOptions, groupRequestFrom } from "../group-options";
+import { GROUP_USAGE, groupOptions, groupRequestFrom, withFetchedShards } from "../group-options";
 import { remoteChat } from "../remote/remote-chat";
 
 function number(value: string | boolean | undefined, flag: string): number | undefined {
@@ -127,7 +127,7 @@ export const runCommand: Command = {
       throw new WhetError("usage_error", "Interactive mode is not compatible with JSON output", "Pass a prompt: whet run MODEL \"your prompt\" --json.");
     }
 
-    const group = await groupRequestFrom(values);
+    const group = await withFetchedShards(spec, await groupRequestFrom(values), values, ctx);
     const pool = createRunnerPool({ config: ctx.config, allowPaths: true });
     try {
       const { runner, name } = await pool.runnerFor(spec, group ? { group } : {});

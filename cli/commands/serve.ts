@@ -10,7 +10,7 @@ import { ensureSelfSignedCert, fingerprintOf } from "../../lib/tls/self-signed-c
 import { createAuthServices, type AccessDeps } from "../../server/auth/auth-services";
 import { serveOpenAI } from "../../server/openai/standalone-server";
 import { UsageError, type Command, type CommandContext } from "../command";
-import { GROUP_USAGE, groupOptions, groupRequestFrom, groupText } from "../group-options";
+import { GROUP_USAGE, groupOptions, groupRequestFrom, groupText, withFetchedShards } from "../group-options";
 
 const flagsSchema = z.object({
   port: z.coerce.number().int().min(0).max(65535).default(8000),
@@ -85,8 +85,9 @@ export const serveCommand: Command = {
     const { port } = flags.data;
     checkExposure(flags.data, host);
     const team = flags.data.lan ? await teamAccess(flags.data, host, ctx) : null;
-    const group = await groupRequestFrom(values);
-    if (group && typeof values.model !== "string") throw new UsageError("--ranks and --hostfile place the model given with --model: pass --model too");
+    const requested = await groupRequestFrom(values);
+    if (requested && typeof values.model !== "string") throw new UsageError("--ranks and --hostfile place the model given with --model: pass --model too");
+    const group = await withFetchedShards(values.model as string, requested, values, ctx);
     const roots = { hubCache: ctx.config.hubCache, workspaceRoot: ctx.config.workspaceRoot };
     // Paths are for the --model typed here; HTTP requests name models (see the OpenAI handlers).
     const pool = createRunnerPool({ config: ctx.config, allowPaths: true });

@@ -13,5 +13,7 @@ export function createDistributedRunner(options: Omit<ModelRunnerOptions, "start
     ...rest,
     group: { mode: plan.mode, ranks: plan.ranks, hosts: plan.hostfile.hosts.map((h) => h.ssh), perRankBytes: plan.memory.perRankBytes },
     start: (start) => startGroupProcess({ ...start, plan }),
+    // The runner's folder is rank 0's: with partial copies, the shards only other ranks need are not in it.
+    ...(plan.rankModels ? { shardsElsewhere: plan.rankModels.shards.flat().filter((file) => !plan.rankModels?.shards[0]?.includes(file)) } : {}),
   });
 }

@@ -4,6 +4,7 @@ import { execa } from "execa";
 import { z } from "zod";
 import type { WhetConfig } from "../config";
 import { isLocalHost, type Host } from "./hostfile";
+import { sshArgs } from "./ssh-command";
 
 /** What python/distributed_probe.py reports about one machine. */
 export const hostProbeSchema = z.object({
@@ -25,10 +26,6 @@ export type ProbeHost = (host: Host, modelPath: string) => Promise<ProbeResult>;
 
 const PROBE_TIMEOUT_MS = 30_000;
 
-function shellQuote(value: string): string {
-  return `'${value.replaceAll("'", `'\\''`)}'`;
-}
-
 function lastLine(text: string): string {
   return text.trim().split("\n").at(-1)?.slice(0, 300) ?? "";
 }
@@ -44,7 +41,7 @@ export function hostProber(config: Pick<WhetConfig, "python" | "projectRoot">): 
   return async (host, modelPath) => {
     const result = isLocalHost(host)
       ? await execa(config.python, [script, modelPath, bridge], { reject: false, timeout: PROBE_TIMEOUT_MS, env: { TRANSFORMERS_VERBOSITY: "error" } })
-      : await execa("ssh", ["-o", "BatchMode=yes", "-o", "ConnectTimeout=5", host.ssh, `${shellQuote(config.python)} - ${shellQuote(modelPath)} ${shellQuote(bridge)}`], {
+      : await execa("ssh", sshArgs(host.ssh, [config.python, "-", modelPath, bridge]), {
           reject: false,
           timeout: PROBE_TIMEOUT_MS,
           input: await readFile(script, "utf8"),

@@ -8,6 +8,7 @@ import { assertConfigNumbers, configCount, countSchema } from "../health/config-
 import { hostProber, type HostProbe, type ProbeHost } from "./host-probe";
 import { isLocalHost, localHostfile, MAX_HOSTS, type Hostfile } from "./hostfile";
 import { planMemory, type MemoryPlan } from "./memory-estimate";
+import { pipelineShards, readPipelineLayout } from "./pipeline-shards";
 
 export type ParallelMode = "tensor" | "pipeline";
 
@@ -15,6 +16,12 @@ export type ParallelMode = "tensor" | "pipeline";
 export type GroupRequest = ({ ranks: number; hostfile?: undefined } | { hostfile: Hostfile; ranks?: undefined }) & {
   /** `auto` takes tensor parallel when the heads divide, else pipeline where the model has it. */
   mode?: ParallelMode | "auto";
+  /**
+   * Pipeline only: each rank's own copy of the model, rank 0 first, holding
+   * just the shards its layers need (fetchRankShards makes them). Without it
+   * every rank loads `modelPath`.
+   */
+  rankModelPaths?: string[];
 };
 
 export interface GroupPlan {
@@ -27,6 +34,8 @@ export interface GroupPlan {
   heads: { attention: number | null; keyValue: number | null };
   memory: MemoryPlan;
   versions: { python: string; mlx: string; mlxLm: string };
+  /** Each rank's folder and the shards it holds, when the ranks have their own partial copies (pipeline). */
+  rankModels: { paths: string[]; shards: string[][] } | null;
 }
 
 export interface PlanCheckDeps {
@@ -117,6 +126,33 @@ function chooseMode(options: {
   throw tensor;
 }
 
+/**
+ * Each rank's own copy holds the shards its layers need, as mlx-lm's pipeline
+ * will ask for them (on this machine; another host's copy is probed over
+ * ssh like a whole model): a missing one would leave that stage with random
+ * weights (mlx-lm loads pipeline stages non-strictly), so it is refused here.
+ */
+async function checkRankModels(options: { name: string; ranks: number; mode: ParallelMode; paths: string[]; local: boolean[] }) {
+  const { name, ranks, mode, paths, local } = options;
+  if (mode !== "pipeline") {
+    throw new WhetError("rank_models_need_pipeline", "Ranks with their own partial copies of a model can only run it as a pipeline", "Use --mode pipeline, or give every rank the whole model.");
+  }
+  if (paths.length !== ranks) throw new WhetError("rank_models_count", `${paths.length} model copies were given for ${ranks} ranks`, "Give one copy per rank, rank 0 first.");
+  const layout = await readPipelineLayout(paths[0] as string, name);
+  const shards = pipelineShards(layout.weightMap, layout.layers, ranks);
+  for (const [rank, path] of paths.entries()) {
+    // Another host's copy is asked about over ssh, with the versions.
+    if (!local[rank]) continue;
+    const { files } = await walkModelFolder(await modelFolder(path));
+    const present = new Set(files.filter((f) => !f.brokenLink).map((f) => f.path));
+    const absent = (shards[rank] ?? []).find((file) => !present.has(file));
+    if (absent) {
+      throw new WhetError("rank_shards_missing", `Rank ${rank}'s copy of ${name} lacks ${absent}, which holds weights of its layers`, "Fetch the model for the group again: each rank's copy needs the shards of its own layers and those with the embeddings, final norm and head.", { rank, file: absent });
+    }
+  }
+  return { paths, shards, totalSize: layout.totalSize };
+}
+
 function sameVersions(a: HostProbe, b: HostProbe): boolean {
   return a.python === b.python && a.mlx === b.mlx && a.mlx_lm === b.mlx_lm;
 }
@@ -166,7 +202,8 @@ export async function checkPlan(options: {
   const mode = chooseMode({
     name,
     ranks,
-    requested: request.mode ?? "auto",
+    // Partial copies hold a stage's layers each: only a pipeline can run from them.
+    requested: request.rankModelPaths ? (request.mode === "tensor" ? "tensor" : "pipeline") : (request.mode ?? "auto"),
     heads,
     kvHeads,
     intermediate: count(modelConfig, "intermediate_size"),
@@ -176,12 +213,15 @@ export async function checkPlan(options: {
     hasIndex: files.some((f) => f.path === "model.safetensors.index.json"),
   });
 
+  const rankModels = request.rankModelPaths ? await checkRankModels({ name, ranks, mode, paths: request.rankModelPaths, local: hostfile.hosts.map(isLocalHost) }) : null;
+  const pathOn = (ssh: string) => rankModels?.paths[hostfile.hosts.findIndex((h) => h.ssh === ssh)] ?? modelPath;
+
   // Other machines are asked only now, once the split itself is possible.
   const remote = [...new Set(hostfile.hosts.filter((h) => !isLocalHost(h)).map((h) => h.ssh))];
   const answers = new Map<string, HostProbe>();
   await Promise.all(
     remote.map(async (ssh) => {
-      const result = await probeHost({ ssh, ips: [] }, modelPath);
+      const result = await probeHost({ ssh, ips: [] }, pathOn(ssh));
       if (!result.ok) {
         throw new WhetError("host_unreachable", `${ssh} did not answer: ${result.reason}`, `Check that \`ssh ${ssh}\` logs in without a password (mlx.launch uses the same ssh) and that ${config.python} exists there.`);
       }
@@ -197,7 +237,8 @@ export async function checkPlan(options: {
       throw new WhetError("bridge_missing_on_host", `${ssh} has no Whetstone checkout at ${config.projectRoot}`, `mlx.launch starts python/distributed_bridge.py by the same path on every host: copy the checkout there (\`rsync -a ${config.projectRoot}/python/ ${ssh}:${config.projectRoot}/python/\`).`);
     }
     if (!there.model_present) {
-      throw new WhetError("model_missing_on_host", `${ssh} has no model at ${modelPath}`, `Copy it there at the same path, e.g. \`rsync -a ${modelPath}/ ${ssh}:${modelPath}/\`.`);
+      const there = pathOn(ssh);
+      throw new WhetError("model_missing_on_host", `${ssh} has no model at ${there}`, `Copy it there at the same path, e.g. \`rsync -a ${there}/ ${ssh}:${there}/\`.`);
     }
   }
 
@@ -205,7 +246,8 @@ export async function checkPlan(options: {
   const memory = planMemory({
     config: modelConfig,
     counts: { heads, kvHeads, layers, hidden: count(modelConfig, "hidden_size"), vocab: count(modelConfig, "vocab_size"), headDim: count(modelConfig, "head_dim"), context: count(modelConfig, "max_position_embeddings") },
-    weightsBytes: weightFiles.reduce((n, f) => n + f.size, 0),
+    // A partial copy holds one stage's shards; the index says what the whole model weighs.
+    weightsBytes: rankModels?.totalSize ?? weightFiles.reduce((n, f) => n + f.size, 0),
     hostfile,
     hostMemory: (ssh) => (isLocalHost({ ssh, ips: [] }) ? (deps.totalMemory ?? totalmem)() : (answers.get(ssh)?.memory_bytes ?? null)),
   });
@@ -228,5 +270,6 @@ export async function checkPlan(options: {
     heads: { attention: heads, keyValue: kvHeads ?? heads },
     memory,
     versions: { python: here.python, mlx: here.mlx, mlxLm: here.mlx_lm },
+    rankModels: rankModels ? { paths: rankModels.paths, shards: rankModels.shards } : null,
   };
 }

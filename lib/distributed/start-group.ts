@@ -110,6 +110,8 @@ export async function startGroupProcess(options: {
     `WHET_CONTROL_SOCKET=${socketPath}`,
     `WHET_WAKE_PORT=${base + ringPorts}`,
     `WHET_GROUP_TOKEN=${randomBytes(16).toString("hex")}`,
+    // Ranks with their own partial copies (pipeline): each loads its own.
+    ...(plan.rankModels ? [`WHET_RANK_MODEL_DIRS=${JSON.stringify(plan.rankModels.paths)}`] : []),
     "PYTHONUNBUFFERED=1",
     "HF_HUB_OFFLINE=1",
     "HF_HUB_DISABLE_TELEMETRY=1",
@@ -187,8 +189,10 @@ export async function startGroupProcess(options: {
     const failed = rankFailure(tail);
     if (failed) {
       const signal = failed.code !== null && failed.code < 0 ? signalName(failed.code) : null;
-      const what = signal ? `was killed by ${signal}` : failed.code !== null ? `exited with code ${failed.code}` : "left the group";
-      return { code: failed.code, signal, detail: `rank ${failed.rank} ${what}` };
+      const how = signal ? `killed by ${signal}` : failed.code !== null ? `exit code ${failed.code}` : null;
+      // Rank 0 is the runner itself; any other rank is a peer the group lost.
+      const detail = failed.rank === 0 ? `rank 0 failed${how ? ` (${how})` : ""}` : `rank ${failed.rank} of the group left${how ? ` (${how})` : ""}`;
+      return { code: failed.code, signal, detail, rank: failed.rank };
     }
     return { code: result.exitCode ?? null, signal: result.signal ?? null };
   });

@@ -2,10 +2,18 @@ import { WhetError } from "../errors";
 import { checkModel } from "../health/check-model";
 import { pythonErrorLine } from "../mlx/python-error-line";
 
-/** The health check's verdict when it finds something that stops loading; null when it finds nothing. */
-export async function blockingFinding(modelPath: string, name: string): Promise<WhetError | null> {
+/** Findings that say the index names shard files the folder does not have. */
+const MISSING_SHARDS = new Set(["shards-missing", "index-shard-mismatch"]);
+
+/**
+ * The health check's verdict when it finds something that stops loading; null when it finds nothing.
+ * `shardsElsewhere`: shards this folder lacks by design (a pipeline stage's copy), not counted as missing.
+ */
+export async function blockingFinding(modelPath: string, name: string, shardsElsewhere: ReadonlySet<string> = new Set()): Promise<WhetError | null> {
   const report = await checkModel(modelPath).catch(() => null);
-  const finding = report?.findings.find((f) => f.severity === "blocks-loading");
+  // A pipeline stage's copy lacks, by design, the shards only other stages need.
+  const expected = (f: { id: string; evidence: { files?: string[] } }) => MISSING_SHARDS.has(f.id) && (f.evidence.files ?? []).every((file) => shardsElsewhere.has(file));
+  const finding = report?.findings.find((f) => f.severity === "blocks-loading" && !(shardsElsewhere.size > 0 && expected(f)));
   if (!report || !finding) return null;
   return new WhetError("model_not_runnable", `${name} cannot be loaded: ${finding.message}`, finding.hint, {
     finding: finding.id,

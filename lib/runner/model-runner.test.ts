@@ -7,6 +7,7 @@ import { runPython } from "../testing/python";
 import { useTempDirs } from "../testing/temp-dir";
 import { generationParamsSchema, type GenerationInput, type GenerationParamsInput } from "./generation-params";
 import { createModelRunner, type ModelRunnerOptions } from "./model-runner";
+import type { RunnerExit } from "./runner-process";
 import type { RunEvent } from "./run-events";
 
 const tempDir = useTempDirs();
@@ -205,5 +206,49 @@ describe("model runner (real mlx-lm process)", () => {
     const error = await collect(wrong.generate(hello, params({ maxTokens: 2 }))).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "load_failed", message: expect.stringMatching(/^mlx-lm could not load tiny: ValueError: .*shape/) });
     expect((error as Error).message).not.toContain("Traceback");
+  });
+});
+
+describe("a reply whose group broke", () => {
+  /**
+   * A group's rank 0 as the runner sees it, played out in order: rank 0 first saw a collective fail
+   * (GroupFailed, naming nobody), and only the group's exit, a moment later, says which rank went.
+   */
+  function brokenGroup(exitAfterMs: number): ModelRunnerOptions["start"] {
+    return ({ onEvent }) => {
+      let exit: (value: RunnerExit) => void = () => undefined;
+      const exited = new Promise<RunnerExit>((resolve) => (exit = resolve));
+      const ready = { type: "ready", model_type: "llama", context_length: 64, chat_template: false, tokenizer_fix: null, load_s: 0 } as const;
+      setTimeout(() => onEvent(ready), 10);
+      return {
+        pid: undefined,
+        send(command) {
+          if (command.op !== "generate") return true;
+          const id = String(command.id);
+          onEvent({ type: "start", id, prompt_tokens: 1, template: "none" });
+          onEvent({ type: "token", id, text: "a" });
+          onEvent({ type: "error", id, error_type: "GroupFailed", message: "the group failed (RuntimeError: [ring] Recv failed)" });
+          setTimeout(() => exit({ code: -9, signal: "SIGKILL", detail: "rank 2 of the group left (killed by SIGKILL)", rank: 2 }), exitAfterMs);
+          return true;
+        },
+        async stop() {
+          exit({ code: 0, signal: null });
+        },
+        kill() {
+          exit({ code: null, signal: "SIGKILL" });
+        },
+        exited,
+        stderrTail: () => [],
+      };
+    };
+  }
+
+  it("names the rank the group's exit names, even when rank 0 only saw a collective fail", async () => {
+    const runner = runnerFor(await tinyModel(4), { start: brokenGroup(300) });
+    await expect(collect(runner.generate({ prompt: "x" }, params({ maxTokens: 8 })))).rejects.toMatchObject({
+      code: "rank_lost",
+      message: "tiny: rank 2 of the group left (killed by SIGKILL); the group is being restarted. The reply being generated was lost.",
+    });
+    expect(runner.status().lastCrash).toContain("rank 2 of the group left");
   });
 });

@@ -61,6 +61,8 @@ export interface ModelRunnerOptions {
   start?: StartRunnerProcess;
   /** Set for a distributed runner: shown in its status. */
   group?: Omit<RunnerGroup, "members">;
+  /** Shards the index names that this folder lacks by design: a pipeline stage's copy, whose other stages hold them. */
+  shardsElsewhere?: readonly string[];
 }
 
 export interface ModelRunner {
@@ -100,6 +102,14 @@ const CRASH_WINDOW_MS = 60_000;
 /** Errors a distributed group's rank 0 sends just before it exits: the group is gone, whatever the request. */
 const GROUP_FATAL = new Set(["RankLost", "GroupFailed"]);
 const CRASH_LIMIT = 3;
+/**
+ * How long a reply whose group broke waits for the group's exit, which says
+ * which rank went (rank 0 may only have seen a collective fail); mlx.launch
+ * winds a broken group down well within it.
+ */
+const GROUP_EXIT_WAIT_MS = 10_000;
+
+type GroupError = Extract<BridgeEvent, { type: "error" }>;
 
 /**
  * One model held by one mlx-lm process: started on the first request, loads
@@ -130,6 +140,8 @@ export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
   let epoch = 0;
   // A group that reported its own end: nothing more is sent to it while it exits.
   let ending: RunnerProcess | null = null;
+  // The reply that was being generated when its group broke, held until the group's exit names the rank.
+  let held: { p: RunnerProcess; job: Job; event: GroupError; timer: NodeJS.Timeout } | null = null;
 
   const everyone = () => [...(active ? [active] : []), ...queue];
 
@@ -138,7 +150,22 @@ export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
     job.watchdog = null;
   }
 
+  /** Ends the held reply: naming the rank the group's exit names, else with what rank 0 said. */
+  function release(exit: RunnerExit | null) {
+    if (!held) return;
+    const { job, event, timer } = held;
+    held = null;
+    clearTimeout(timer);
+    const named = exit?.detail !== undefined && exit.rank !== undefined;
+    job.channel.push(named ? { ...event, error_type: exit.rank === 0 ? "GroupFailed" : "RankLost", message: `${exit.detail}; the group is being restarted` } : event);
+    job.channel.end();
+    if (active === job) active = null;
+    pump();
+  }
+
   function failAll(error: WhetError) {
+    if (held) clearTimeout(held.timer);
+    held = null;
     for (const job of everyone()) {
       disarm(job);
       job.channel.fail(error);
@@ -221,6 +248,11 @@ export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
         if (event.type === "error" && GROUP_FATAL.has(event.error_type)) {
           ending = p;
           lastCrash = `The group running ${name} broke: ${event.message}.`;
+          if (active && event.id === active.id) {
+            disarm(active);
+            held = { p, job: active, event, timer: setTimeout(() => release(null), GROUP_EXIT_WAIT_MS) };
+            return;
+          }
         }
         if (!active || event.id !== active.id) return;
         disarm(active);
@@ -242,6 +274,7 @@ export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
     pingSentAt = null;
     const wasState = state;
     state = "stopped";
+    if (held?.p === p) release(exit);
     if (stopping) return;
     const how = exit.detail ?? (exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code ?? "unknown"}`);
 
@@ -299,7 +332,7 @@ export function createModelRunner(options: ModelRunnerOptions): ModelRunner {
     const mine = epoch;
     void (async () => {
       // A model the health check says cannot load is refused before Python starts.
-      const refusal = await blockingFinding(modelPath, name);
+      const refusal = await blockingFinding(modelPath, name, new Set(options.shardsElsewhere));
       if (mine !== epoch) return;
       if (refusal) {
         starting = false;

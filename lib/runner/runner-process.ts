@@ -21,6 +21,8 @@ export interface RunnerExit {
   code: number | null;
   signal: string | null;
   detail?: string;
+  /** In a group, the rank that brought it down. */
+  rank?: number;
 }
 
 export interface StartRunnerOptions {

@@ -37,21 +37,29 @@ describe("OpenAI-compatible API over a distributed runner (2 ranks, ring backend
     expect(streamed.length).toBeGreaterThan(0);
     // The request named the model only: the pool gave it the group the model was placed on.
     expect(pool.list()).toEqual([expect.objectContaining({ name: "chatty", state: "ready", group: expect.objectContaining({ ranks: 2, mode: "tensor" }) })]);
-    const before = runner.status();
-    const rank1 = before.group?.members?.[1]?.pid as number;
 
-    const long = await client.chat.completions.create({ ...request, max_tokens: 100_000, stream: true });
-    let received = 0;
-    const read = (async () => {
-      for await (const chunk of long) {
-        if (chunk.choices[0]?.delta.content && ++received === 3) process.kill(rank1, "SIGKILL");
-      }
-    })();
-    await expect(read).rejects.toThrow(/rank 1 of the group left/);
+    // Killed early, mid-way and late in a reply, rank 0 learns of it from rank 1's connection or first from a
+    // failed collective: whichever wins, the stream's error names rank 1 and how it went, and says the fix.
+    for (const [attempt, killAt] of [1, 3, 6].entries()) {
+      const before = runner.status();
+      const rank1 = before.group?.members?.[1]?.pid as number;
+      const long = await client.chat.completions.create({ ...request, max_tokens: 100_000, stream: true });
+      let received = 0;
+      const read = (async () => {
+        for await (const chunk of long) {
+          if (chunk.choices[0]?.delta.content && ++received === killAt) process.kill(rank1, "SIGKILL");
+        }
+      })();
+      await expect(read).rejects.toMatchObject({
+        message: expect.stringMatching(/rank 1 of the group left \(killed by SIGKILL\); the group is being restarted/),
+        error: { code: "rank_lost", hint: expect.stringContaining("Send the message again"), retryable: true },
+      });
 
-    const again = await client.chat.completions.create({ ...request, max_tokens: 12 });
-    expect(again.choices[0]?.message.content).toBe(streamed);
-    expect(runner.status()).toMatchObject({ restarts: 1, state: "ready" });
-    expect(await processStats({ pgid: before.pid as number })).toEqual([]);
+      // The third crash in a minute marks the runner failed; the next request starts it again all the same.
+      const again = await client.chat.completions.create({ ...request, max_tokens: 12 });
+      expect(again.choices[0]?.message.content).toBe(streamed);
+      expect(runner.status()).toMatchObject({ state: "ready", restarts: attempt + 1 });
+      expect(await processStats({ pgid: before.pid as number })).toEqual([]);
+    }
   });
 });
