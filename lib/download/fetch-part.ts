@@ -55,9 +55,7 @@ function acceptedLength(response: StatusAnswer, from: number, end: number, size:
  * Bytes gathered per connection before a write: one syscall per 256 KiB
  * instead of per socket read, or what arrived within SAVE_MS on a slow link
  * (more would lose more to a kill: what is buffered is fetched again).
- * Each socket chunk is copied out at once and dropped, into a buffer that
- * lives as long as the connection's worker: buffers that outlive the young
- * generation make the collector run full collections.
+ * The buffer is the connection's, reused part after part.
  */
 export const WRITE_BUFFER = 256 << 10;
 const SAVE_MS = 100;

@@ -15,9 +15,9 @@ const STALL_MIN_BYTES = 1024;
  * STALL_MIN_BYTES arrive within a window of `stallMs` (the first window starts
  * before the request is sent: a server that never answers stalls too), or when
  * `outer` aborts. A request that completes within a window is never cut.
- * `outer`'s abort is forwarded by a listener removed on dispose, not by
- * AbortSignal.any, whose weak bookkeeping per request costs Node 20's
- * collector dozens of full collections per GB downloaded.
+ * `outer`'s abort is forwarded by a listener removed on dispose, rather than
+ * by AbortSignal.any, which registers every request's signal (weakly) with
+ * `outer` for as long as the collector has not run.
  */
 export function stallGuard(outer: AbortSignal, stallMs: number): StallGuard {
   const controller = new AbortController();
