@@ -31,6 +31,7 @@ const REPO = "bench/pull-2g";
 const SHARDS = 4;
 const SHARD_BYTES = 512 * 2 ** 20;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const CDN_MBPS = Number(process.env.BENCH_CDN_MBPS ?? 40);
 const PYTHON = process.env.WHET_PYTHON ?? join(root, ".venv", "bin", "python");
 const HUB_CLIENT = join(root, "python", "interop", "hub_client.py");
 const WHET = join(root, ".build", "whet.mjs");
@@ -327,6 +328,29 @@ async function main(): Promise<void> {
     await hub.close();
     await rm(RUNS, { recursive: true, force: true });
   }
+  if (CDN_MBPS > 0) await cdnScenario(source);
+}
+
+/** One download per tool from a fixture that caps each connection, as a CDN does: reported apart from the plain runs. */
+async function cdnScenario(source: Source): Promise<void> {
+  const hub = await startHubFixture({ repos: [{ id: REPO, revisions: [{ dir: SOURCE }] }], connectionBandwidth: CDN_MBPS * 1e6 });
+  const runs: [string, string][] = [];
+  try {
+    const commit = ((await (await fetch(`${hub.url}/api/models/${REPO}/revision/main`)).json()) as { sha: string }).sha;
+    for (const tool of [PYTHON_TOOL, WHET_TOOL]) {
+      execFileSync("sync");
+      const run = await freshRun(hub, `cdn-${tool.name.replace(/\W+/g, "-")}`);
+      const outcome = await measured(tool.command(run), run.env);
+      const why = failure(outcome) ?? (await sameAsSource(snapshotPath(run, commit), source));
+      runs.push([tool.name, why ? `not available: ${why}` : `${outcome.measure.seconds.toFixed(2).padStart(8)} s ${(source.bytes / outcome.measure.seconds / 1e9).toFixed(2).padStart(6)} GB/s`]);
+      await rm(run.dir, { recursive: true, force: true });
+    }
+  } finally {
+    await hub.close();
+    await rm(RUNS, { recursive: true, force: true });
+  }
+  console.log(`\nadditional scenario, not the target's measure: every connection capped at ${CDN_MBPS} MB/s, as a CDN caps each; 1 round, copies sha256-checked`);
+  for (const [name, line] of runs) console.log(`  ${name.padEnd(22)} ${line}`);
 }
 
 function report(source: Source, cat: Measure[], times: Record<string, Measure[]>, notes: Record<string, string>, resumes: Record<string, Resume | string>): void {

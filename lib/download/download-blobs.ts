@@ -1,12 +1,12 @@
 import { stat } from "node:fs/promises";
 import { WhetError } from "../errors";
 import { describeFailure } from "./describe-failure";
-import { fetchPart } from "./fetch-part";
-import { hashFile } from "./hash-file";
+import { fetchPart, WRITE_BUFFER } from "./fetch-part";
 import type { HubClient } from "./hub-client";
 import { openPartial, removePartial, type PartialFile, type PartialPaths } from "./partial-file";
 import { coveredBytes, missingRanges, splitRanges } from "./range-set";
 import type { RepoFile } from "./repo-file";
+import { runningDigest, type RunningDigest } from "./running-digest";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry-policy";
 import type { TransferError } from "./transfer-error";
 
@@ -53,6 +53,7 @@ export interface DownloadOptions {
 interface Active {
   task: BlobTask;
   file: PartialFile;
+  digest: RunningDigest;
   pending: number;
   refetched: boolean;
 }
@@ -69,7 +70,7 @@ const MiB = 1 << 20;
  * Downloads blobs into their partial files: several files at once and large
  * ones in parallel parts, `connections` requests in flight in all, each part
  * retried and resumed on its own. A blob is verified (size, then sha256 or git
- * sha1) before `finish` makes it visible; a mismatch fetches it once more from
+ * sha1 of every byte, hashed while it arrives) before `finish` makes it visible; a mismatch fetches it once more from
  * scratch, then fails naming both hashes. The first fatal error stops every
  * request, waits for all of them, persists the partial records and is thrown;
  * so is the signal's reason when it aborts.
@@ -99,13 +100,24 @@ export async function downloadBlobs(options: DownloadOptions): Promise<void> {
     return ranges.map(([start, end]) => ({ active, start, end }));
   };
 
+  const activate = async (task: BlobTask, refetched: boolean): Promise<Active> => {
+    const file = await openPartial(task.partial, task.etag, task.size);
+    const digest = runningDigest(task.algorithm, task.size, () => file.done, (buffer, position) => file.read(buffer, position));
+    const active: Active = { task, file, digest, pending: 0, refetched };
+    open.add(active);
+    return active;
+  };
+
   const complete = async (active: Active): Promise<void> => {
     const { task } = active;
-    await active.file.close();
-    open.delete(active);
     events.state(task, "verifying");
     const info = await stat(task.partial.data);
-    const actual = info.size === task.size && coveredBytes(active.file.done) === task.size ? await hashFile(task.partial.data, task.algorithm, task.size, signal) : null;
+    const whole = info.size === task.size && coveredBytes(active.file.done) === task.size;
+    // A resumed file is hashed in full too: what earlier runs wrote is read back here.
+    if (whole) await active.digest.catchUp(signal);
+    await active.file.close();
+    open.delete(active);
+    const actual = whole ? active.digest.digest() : null;
     if (actual === task.etag) {
       await events.finish(task);
       await removePartial(task.partial);
@@ -123,8 +135,7 @@ export async function downloadBlobs(options: DownloadOptions): Promise<void> {
     }
     events.restart(task, got);
     await removePartial(task.partial);
-    const again: Active = { task, file: await openPartial(task.partial, task.etag, task.size), pending: 0, refetched: true };
-    open.add(again);
+    const again = await activate(task, true);
     events.state(task, "downloading");
     const parts = partsOf(again);
     again.pending = parts.length;
@@ -136,8 +147,7 @@ export async function downloadBlobs(options: DownloadOptions): Promise<void> {
   const startNextTask = async (): Promise<boolean> => {
     const task = options.tasks[nextTask++];
     if (!task) return false;
-    const active: Active = { task, file: await openPartial(task.partial, task.etag, task.size), pending: 0, refetched: false };
-    open.add(active);
+    const active = await activate(task, false);
     events.state(task, "downloading");
     const parts = partsOf(active);
     active.pending = parts.length;
@@ -146,7 +156,7 @@ export async function downloadBlobs(options: DownloadOptions): Promise<void> {
     return true;
   };
 
-  const runPart = async (part: Part): Promise<void> => {
+  const runPart = async (part: Part, buffer: Buffer): Promise<void> => {
     const { task } = part.active;
     await fetchPart({
       client,
@@ -158,7 +168,9 @@ export async function downloadBlobs(options: DownloadOptions): Promise<void> {
       stallMs,
       now,
       policy,
+      buffer,
       onBytes: (count) => events.bytes(task, count),
+      onWritten: (bytes, position) => part.active.digest.written(bytes, position),
       onRetry: (error) => events.retry(task, error),
     }).catch((error: unknown) => {
       if (signal.aborted) throw error;
@@ -167,12 +179,15 @@ export async function downloadBlobs(options: DownloadOptions): Promise<void> {
       throw failure;
     });
     if (--part.active.pending === 0) await complete(part.active);
+    // Parts that ended ahead of the hashed prefix are hashed while the next part downloads; complete waits for the rest.
+    else void part.active.digest.catchUp(signal).catch(() => undefined);
   };
 
   const worker = async (): Promise<void> => {
+    const buffer = Buffer.allocUnsafe(WRITE_BUFFER);
     while (!signal.aborted) {
       const part = queue.shift();
-      if (part) await runPart(part);
+      if (part) await runPart(part, buffer);
       else if (!(await startNextTask())) return;
     }
   };

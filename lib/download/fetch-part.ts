@@ -1,9 +1,10 @@
 import { WhetError } from "../errors";
-import { hubFetch, statusError, type HubClient } from "./hub-client";
+import { statusError, type HubClient, type StatusAnswer } from "./hub-client";
+import { hubGet, type BodyAnswer } from "./hub-get";
 import type { PartialFile } from "./partial-file";
 import { withRetries, type RetryPolicy } from "./retry-policy";
 import { stallGuard } from "./stall-guard";
-import { classifyNetworkError, TransferError } from "./transfer-error";
+import { classifyNetworkError, closedError, TransferError } from "./transfer-error";
 
 export interface PartRequest {
   client: HubClient;
@@ -16,8 +17,12 @@ export interface PartRequest {
   stallMs: number;
   now: () => number;
   policy: RetryPolicy;
+  /** Where received bytes gather before a write (see WRITE_BUFFER); the caller's, reused part after part. */
+  buffer: Buffer;
   /** Bytes received (written to disk before the request ends, failed or not). */
   onBytes(bytes: number): void;
+  /** `bytes` are on disk from `position` on (the caller hashes them while they are in memory). */
+  onWritten(bytes: Buffer, position: number): void;
   onRetry(error: TransferError): void;
 }
 
@@ -27,8 +32,8 @@ function protocol(message: string): TransferError {
   return new TransferError("protocol", message, { retryable: false });
 }
 
-/** How many body bytes this response may carry, from its status and headers; throws when it cannot be used. */
-function acceptedLength(response: Response, from: number, end: number, size: number): { length: number; announced: number | null } {
+/** How many body bytes this answer may carry, from its status and headers; throws when it cannot be used. */
+function acceptedLength(response: StatusAnswer, from: number, end: number, size: number): { length: number; announced: number | null } {
   const lengthHeader = response.headers.get("content-length");
   const announced = lengthHeader !== null && /^\d+$/.test(lengthHeader) ? Number(lengthHeader) : null;
   if (response.status === 200) {
@@ -47,10 +52,12 @@ function acceptedLength(response: Response, from: number, end: number, size: num
 }
 
 /**
- * Bytes gathered per request before a write (one syscall per 256 KiB instead of
- * one per socket read), or what arrived within SAVE_MS on a slow link.
+ * Bytes gathered per connection before a write: one syscall per 256 KiB
+ * instead of per socket read, or what arrived within SAVE_MS on a slow link
+ * (more would lose more to a kill: what is buffered is fetched again).
+ * The buffer is the connection's, reused part after part.
  */
-const WRITE_BUFFER = 256 << 10;
+export const WRITE_BUFFER = 256 << 10;
 const SAVE_MS = 100;
 
 /**
@@ -64,58 +71,55 @@ async function fetchOnce(part: PartRequest, progress: { pos: number }): Promise<
   const from = progress.pos;
   const guard = stallGuard(part.signal, part.stallMs);
   const whole = from === 0 && part.end === part.file.size;
-  let reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
-  let buffer: Buffer | null = null;
+  let answer: BodyAnswer | null = null;
+  const buffer = part.buffer;
   let buffered = 0;
   let savedAt = performance.now();
   const save = async () => {
     savedAt = performance.now();
-    if (!buffer || buffered === 0) return;
-    const count = buffered;
+    if (buffered === 0) return;
+    const bytes = buffer.subarray(0, buffered);
     buffered = 0;
-    await part.file.write(buffer.subarray(0, count), progress.pos);
-    progress.pos += count;
+    await part.file.write(bytes, progress.pos);
+    part.onWritten(bytes, progress.pos);
+    progress.pos += bytes.byteLength;
   };
   try {
-    const response = await hubFetch(part.client, part.url, { headers: whole ? {} : { Range: `bytes=${from}-${part.end - 1}` }, signal: guard.signal });
+    answer = await hubGet(part.client, part.url, { headers: whole ? {} : { Range: `bytes=${from}-${part.end - 1}` }, signal: guard.signal });
     guard.touch(0);
-    if (!response.ok) {
-      await response.body?.cancel().catch(() => undefined);
-      throw statusError(response, part.now());
-    }
-    const { length, announced } = acceptedLength(response, from, part.end, part.file.size);
+    if (!answer.ok) throw statusError(answer, part.now());
+    const { length, announced } = acceptedLength(answer, from, part.end, part.file.size);
     const stop = from + length;
-    if (!response.body) throw new TransferError("truncated", "the answer had no body", { retryable: true });
-    reader = response.body.getReader();
-    buffer = Buffer.allocUnsafe(Math.min(WRITE_BUFFER, length));
-    while (progress.pos + buffered < stop) {
-      const { done, value } = await reader.read();
-      if (done) throw new TransferError("truncated", `the body ended after ${progress.pos + buffered - from} of ${length} bytes`, { retryable: true });
-      guard.touch(value.byteLength);
-      const take = Math.min(value.byteLength, stop - progress.pos - buffered);
+    // Read to the body's end (not just to `stop`): a connection whose answer was read whole is reused.
+    for await (const chunk of answer.body as AsyncIterable<Buffer>) {
+      guard.touch(chunk.byteLength);
+      const take = Math.min(chunk.byteLength, stop - progress.pos - buffered);
       part.onBytes(take);
       for (let offset = 0; offset < take; ) {
-        const count = Math.min(take - offset, buffer.byteLength - buffered);
-        buffer.set(value.subarray(offset, offset + count), buffered);
+        const count = chunk.copy(buffer, buffered, offset, Math.min(take, offset + buffer.byteLength - buffered));
         buffered += count;
         offset += count;
         if (buffered === buffer.byteLength) await save();
       }
-      if (performance.now() - savedAt >= SAVE_MS) await save();
-      if (take < value.byteLength || (progress.pos + buffered === stop && announced !== null && announced > length)) {
+      if (take < chunk.byteLength || (progress.pos + buffered === stop && announced !== null && announced > length)) {
         throw new TransferError("overflow", `more than the ${length} bytes asked for`, { retryable: true });
       }
+      if (performance.now() - savedAt >= SAVE_MS) await save();
     }
+    if (progress.pos + buffered < stop) throw new TransferError("truncated", `the body ended after ${progress.pos + buffered - from} of ${length} bytes`, { retryable: true });
     await save();
   } catch (error) {
     if (error instanceof WhetError) throw error;
     // What arrived before the failure is good: keep it, so the retry does not fetch it again.
     await save();
     if (guard.signal.aborted) throw guard.signal.reason;
-    throw classifyNetworkError(error, reader !== null);
+    if (error instanceof TransferError || answer === null) throw classifyNetworkError(error, false);
+    // The body broke off: a socket error names why; without one the connection just closed early.
+    const socketError = answer.socketError();
+    throw socketError ? classifyNetworkError(socketError, true) : closedError();
   } finally {
     guard.dispose();
-    await reader?.cancel().catch(() => undefined);
+    answer?.body.destroy();
   }
 }
 

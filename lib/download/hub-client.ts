@@ -27,32 +27,49 @@ export async function hubFetch(
   url: string,
   init: { method?: "GET" | "HEAD"; headers?: Record<string, string>; signal: AbortSignal },
 ): Promise<Response> {
-  const hubOrigin = new URL(client.hubUrl).origin;
   let current = new URL(url);
   for (let hop = 0; ; hop++) {
-    const headers: Record<string, string> = { ...init.headers };
-    if (client.accessToken && current.origin === hubOrigin) headers.Authorization = `Bearer ${client.accessToken}`;
     let response: Response;
     try {
-      response = await client.fetch(current.href, { method: init.method ?? "GET", headers, signal: init.signal, redirect: "manual" });
+      response = await client.fetch(current.href, { method: init.method ?? "GET", headers: hubHeaders(client, current, init.headers), signal: init.signal, redirect: "manual" });
     } catch (error) {
       if (init.signal.aborted) throw init.signal.reason;
       throw classifyNetworkError(error, false);
     }
     const location = response.headers.get("location");
-    if (!REDIRECTS.has(response.status) || !location) return response;
+    if (!isRedirect(response.status, location)) return response;
     await response.body?.cancel().catch(() => undefined);
-    if (hop >= MAX_REDIRECTS) throw new TransferError("redirects", `the server redirected more than ${MAX_REDIRECTS} times`, { retryable: false });
-    const next = new URL(location, current);
-    if (next.protocol !== "http:" && next.protocol !== "https:") {
-      throw new TransferError("protocol", `the server redirected to a ${next.protocol} address`, { retryable: false });
-    }
-    current = next;
+    current = redirectTarget(location, current, hop);
   }
 }
 
+/** The request's headers, with the token only when `url` is on the Hub's own origin. */
+export function hubHeaders(client: HubClient, url: URL, headers: Record<string, string> = {}): Record<string, string> {
+  return client.accessToken && url.origin === new URL(client.hubUrl).origin ? { ...headers, Authorization: `Bearer ${client.accessToken}` } : { ...headers };
+}
+
+export function isRedirect(status: number, location: string | null | undefined): location is string {
+  return REDIRECTS.has(status) && typeof location === "string" && location !== "";
+}
+
+/** Where a redirect points; throws past MAX_REDIRECTS hops or for a non-http(s) target. */
+export function redirectTarget(location: string, current: URL, hop: number): URL {
+  if (hop >= MAX_REDIRECTS) throw new TransferError("redirects", `the server redirected more than ${MAX_REDIRECTS} times`, { retryable: false });
+  const next = new URL(location, current);
+  if (next.protocol !== "http:" && next.protocol !== "https:") {
+    throw new TransferError("protocol", `the server redirected to a ${next.protocol} address`, { retryable: false });
+  }
+  return next;
+}
+
+/** The part of a response the status checks read: fetch's Response and hubGet's answer both fit. */
+export interface StatusAnswer {
+  status: number;
+  headers: { get(name: string): string | null };
+}
+
 /** A response that is not 2xx as a TransferError: 429 and 5xx are retried (honouring Retry-After), the rest are final. */
-export function statusError(response: Response, now: number): TransferError {
+export function statusError(response: StatusAnswer, now: number): TransferError {
   const status = response.status;
   const retryable = status === 429 || status >= 500;
   const retryAfterMs = retryable ? parseRetryAfter(response.headers.get("retry-after"), now) : null;

@@ -50,6 +50,8 @@ export interface PartialFile {
   readonly size: number;
   /** Writes `bytes` at `position`, then counts them as done. */
   write(bytes: Uint8Array, position: number): Promise<void>;
+  /** Reads into `buffer` from `position`; the count read. */
+  read(buffer: Buffer, position: number): Promise<number>;
   /** Persists the record now (coalesced with any write already under way). */
   flush(): Promise<void>;
   /** Forgets every range: the file is fetched again from scratch. */
@@ -115,6 +117,10 @@ export async function openPartial(paths: PartialPaths, etag: string, size: numbe
       unflushed += bytes.byteLength;
       covered += bytes.byteLength;
       if (unflushed >= Math.max(FLUSH_MIN_BYTES, covered * FLUSH_SHARE) || performance.now() - lastFlush >= FLUSH_MS) await flush();
+    },
+    async read(buffer, position) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.byteLength, position);
+      return bytesRead;
     },
     flush,
     async reset() {

@@ -15,9 +15,15 @@ const STALL_MIN_BYTES = 1024;
  * STALL_MIN_BYTES arrive within a window of `stallMs` (the first window starts
  * before the request is sent: a server that never answers stalls too), or when
  * `outer` aborts. A request that completes within a window is never cut.
+ * `outer`'s abort is forwarded by a listener removed on dispose, rather than
+ * by AbortSignal.any, which registers every request's signal (weakly) with
+ * `outer` for as long as the collector has not run.
  */
 export function stallGuard(outer: AbortSignal, stallMs: number): StallGuard {
   const controller = new AbortController();
+  const forward = () => controller.abort(outer.reason);
+  if (outer.aborted) forward();
+  else outer.addEventListener("abort", forward, { once: true });
   let bytes = 0;
   const timer = setInterval(() => {
     if (bytes < STALL_MIN_BYTES) {
@@ -28,10 +34,13 @@ export function stallGuard(outer: AbortSignal, stallMs: number): StallGuard {
     bytes = 0;
   }, stallMs);
   return {
-    signal: AbortSignal.any([outer, controller.signal]),
+    signal: controller.signal,
     touch: (count) => {
       bytes += count;
     },
-    dispose: () => clearInterval(timer),
+    dispose: () => {
+      clearInterval(timer);
+      outer.removeEventListener("abort", forward);
+    },
   };
 }

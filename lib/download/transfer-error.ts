@@ -38,23 +38,30 @@ export class TransferError extends Error {
   }
 }
 
-function causeCode(error: unknown): string | undefined {
+/** The socket error's code: node:http puts it on the error, undici on its cause. */
+function errorCode(error: unknown): string | undefined {
+  const own = (error as { code?: unknown } | null)?.code;
+  if (typeof own === "string") return own;
   const cause = (error as { cause?: { code?: unknown } } | null)?.cause;
   return typeof cause?.code === "string" ? cause.code : undefined;
 }
 
+/** A body that ended before its length: the server (or something between) closed the connection. */
+export function closedError(): TransferError {
+  return new TransferError("closed", "the server closed the connection before the transfer was complete", { retryable: true });
+}
+
 /**
- * Names what a failed fetch or body read means. Undici throws TypeError
+ * Names what a failed request or body read means. Undici throws TypeError
  * "fetch failed" (no response) or "terminated" (mid-body) with the socket
- * error as its cause; only a connection that never opened is "unreachable".
+ * error as its cause; node:http throws the socket error itself. Only a
+ * connection that never opened is "unreachable".
  */
 export function classifyNetworkError(error: unknown, gotResponse: boolean): TransferError {
   if (error instanceof TransferError) return error;
-  const code = causeCode(error);
+  const code = errorCode(error);
   if (code === "ECONNRESET") return new TransferError("reset", "the connection was reset by the server", { retryable: true });
-  if (code === "UND_ERR_SOCKET" || code === "EPIPE" || code === "UND_ERR_CLOSED" || gotResponse) {
-    return new TransferError("closed", "the server closed the connection before the transfer was complete", { retryable: true });
-  }
+  if (code === "UND_ERR_SOCKET" || code === "EPIPE" || code === "UND_ERR_CLOSED" || gotResponse) return closedError();
   const detail = code ?? (error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error));
   return new TransferError("unreachable", `the server could not be reached (${detail})`, { retryable: true });
 }

@@ -26,4 +26,23 @@ describe("hub fixture bandwidth", () => {
       await hub.close();
     }
   });
+
+  it("caps each file body on its own, as a CDN caps each connection", async () => {
+    const dir = join(await tempDir(), "repo");
+    await mkdir(dir);
+    const files = ["a.bin", "b.bin", "c.bin"];
+    for (const f of files) await writeFile(join(dir, f), Buffer.alloc(300_000, 3));
+    const hub = await startHubFixture({ repos: [{ id: "org/cdn", revisions: [{ dir }] }], connectionBandwidth: 1_000_000 });
+    try {
+      const started = performance.now();
+      const bodies = await Promise.all(files.map(async (f) => Buffer.from(await (await fetch(`${hub.url}/org/cdn/resolve/main/${f}`)).arrayBuffer())));
+      const seconds = (performance.now() - started) / 1000;
+      expect(bodies.map((b) => b.length)).toEqual([300_000, 300_000, 300_000]);
+      // 300 kB per connection at 1 MB/s each: about 0.3 s, where one shared link would take 0.9 s.
+      expect(seconds).toBeGreaterThan(0.27);
+      expect(seconds).toBeLessThan(0.8);
+    } finally {
+      await hub.close();
+    }
+  });
 });

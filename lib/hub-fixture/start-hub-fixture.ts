@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { z } from "zod";
 import { WhetError } from "../errors";
-import { sharedBandwidth } from "./bandwidth";
+import { connectionBandwidth, sharedBandwidth } from "./bandwidth";
 import { handleRequest } from "./handle-request";
 import { createHubWriter } from "./hub-writer";
 import { openObjectStore } from "./object-store";
@@ -24,6 +24,8 @@ const optionsSchema = z.object({
   pageSize: z.number().int().positive().default(1000),
   /** Bytes per second shared by every file body; unlimited when absent. */
   bandwidth: z.number().int().positive().optional(),
+  /** Bytes per second of each file body on its own, as a CDN caps each connection; unlimited when absent. Not with `bandwidth`. */
+  connectionBandwidth: z.number().int().positive().optional(),
   /** Tokens that authenticate and may write (create repos, push) where the user may. */
   writeTokens: z.array(z.string().min(1)).default([]),
   /** The user every valid token belongs to, and its organisations: the namespaces it may write to. */
@@ -32,7 +34,7 @@ const optionsSchema = z.object({
   dataDir: z.string().min(1).optional(),
   /** Bytes per second shared by every LFS upload body; unlimited when absent. */
   uploadBandwidth: z.number().int().positive().optional(),
-});
+}).refine((o) => o.bandwidth === undefined || o.connectionBandwidth === undefined, "bandwidth and connectionBandwidth are two models of the link: give one");
 
 /** A demo session can run for hours; the record keeps the latest requests only. */
 const MAX_RECORDED_REQUESTS = 10_000;
@@ -45,6 +47,7 @@ export interface HubFixtureOptions {
   tokens?: string[];
   pageSize?: number;
   bandwidth?: number;
+  connectionBandwidth?: number;
   writeTokens?: string[];
   user?: { name?: string; orgs?: string[] };
   dataDir?: string;
@@ -80,7 +83,7 @@ export interface HubFixture {
  * download from it into a normal cache.
  */
 export async function startHubFixture(options: HubFixtureOptions = {}): Promise<HubFixture> {
-  const { repos, port, host, tokens, pageSize, bandwidth, writeTokens, user, dataDir, uploadBandwidth } = optionsSchema.parse(options);
+  const { repos, port, host, tokens, pageSize, bandwidth, connectionBandwidth: perConnection, writeTokens, user, dataDir, uploadBandwidth } = optionsSchema.parse(options);
   const store = createRepoStore();
   for (const spec of repos) await store.addRepo(spec as RepoSpec);
   const data = dataDir ? resolve(dataDir) : await mkdtemp(join(tmpdir(), "whet-hub-fixture-"));
@@ -100,7 +103,7 @@ export async function startHubFixture(options: HubFixtureOptions = {}): Promise<
     store,
     tokens: { tokens: new Set(tokens), writeTokens: new Set(writeTokens) },
     pageSize,
-    throttle: bandwidth ? sharedBandwidth(bandwidth) : null,
+    throttle: bandwidth ? sharedBandwidth(bandwidth) : perConnection ? connectionBandwidth(perConnection) : null,
     writer,
     user,
     uploadSigner: createUploadSigner(),
