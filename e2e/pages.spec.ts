@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 
-const PAGES = ["/", "/hub", "/hub/whetstone-demo/tiny-llama-f16", "/chat", "/repair", "/matrix", "/downloads", "/jobs", "/cluster", "/doctor", "/account"];
+const PAGES = ["/", "/hub", "/hub/whetstone-demo/tiny-llama-f16", "/chat", "/repair", "/matrix", "/downloads", "/jobs", "/cluster", "/doctor"];
 const LOOKS = [
   { name: "desktop-light", viewport: { width: 1440, height: 900 }, colorScheme: "light" as const },
   { name: "desktop-dark", viewport: { width: 1440, height: 900 }, colorScheme: "dark" as const },
