@@ -1,9 +1,12 @@
 import { z } from "zod";
-import { fetchRankShards } from "../lib/distributed/fetch-rank-shards";
-import { isLocalHost, localHostfile, MAX_HOSTS } from "../lib/distributed/hostfile";
+import { rankTargets } from "../lib/distributed/fetch-rank-shards";
+import { localHostfile, MAX_HOSTS } from "../lib/distributed/hostfile";
 import type { GroupRequest } from "../lib/distributed/plan-check";
 import { readHostfile } from "../lib/distributed/read-hostfile";
+import { fetchShardsOperation } from "../lib/operations/fetch-shards";
 import { UsageError, type Command, type CommandContext } from "./command";
+import { renderFetchShardsProgress } from "./render/fetch-shards-progress";
+import { runOperation } from "./run-operation";
 
 /** `--ranks N` (this machine), `--hostfile FILE` (mlx.launch's), `--mode`: the options of commands that can run a model on a group. */
 export const groupOptions: Command["options"] = {
@@ -52,18 +55,6 @@ export function groupText(group: { ranks: number; mode: string } | null | undefi
 export async function withFetchedShards(spec: string, group: GroupRequest | null, values: Record<string, string | boolean | undefined>, ctx: Pick<CommandContext, "config" | "progress" | "onInterrupt">): Promise<GroupRequest | null> {
   if (!group || !values["fetch-shards"]) return group;
   const hosts = group.hostfile?.hosts ?? localHostfile(group.ranks ?? 0).hosts;
-  const controller = new AbortController();
-  const release = ctx.onInterrupt?.(() => controller.abort("pause")) ?? (() => undefined);
-  try {
-    const fetched = await fetchRankShards({
-      repo: spec,
-      targets: hosts.map((host) => (isLocalHost(host) ? { hubCache: ctx.config.hubCache } : { ssh: host.ssh })),
-      deps: { config: ctx.config, fetch, signal: controller.signal, now: Date.now },
-      onProgress: (rank, p) => ctx.progress(`rank ${rank}: ${p.phase} ${p.total > 0 ? Math.floor((100 * p.done) / p.total) : 0}%`),
-    });
-    return { ...group, mode: "pipeline", rankModelPaths: fetched.modelPaths };
-  } finally {
-    release();
-    ctx.progress("");
-  }
+  const fetched = await runOperation(fetchShardsOperation, { repo: spec, targets: rankTargets(hosts, ctx.config.hubCache) }, ctx, renderFetchShardsProgress);
+  return { ...group, mode: "pipeline", rankModelPaths: fetched.modelPaths };
 }

@@ -171,6 +171,17 @@ export function JobCard({ job, onRestarted }: { job: AppJob; onRestarted?: () =>
           </div>
         </>
       ) : null}
+      {job.kind === "fetch-shards" && job.progress && job.state !== "succeeded" ? (
+        <ul className="mt-2 space-y-0.5 text-xs text-stone-500" data-testid="job-ranks">
+          {job.progress.ranks.map((r) => (
+            <li key={r.rank}>
+              rank {r.rank} ({r.host}): {r.phase}
+              {r.files !== null ? ` · ${r.filesDone}/${r.files} files` : ""}
+              {r.total > 0 ? ` · ${formatBytes(r.done)} of ${formatBytes(r.total)}` : ""}
+            </li>
+          ))}
+        </ul>
+      ) : null}
       <div className="mt-3 flex gap-4">
         {active && job.resumable ? (
           <button type="button" className={`${button} text-stone-700`} disabled={pause.isPending} onClick={() => pause.mutate({ id })}>

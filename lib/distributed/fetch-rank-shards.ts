@@ -1,13 +1,13 @@
 import { readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { isAbsolute, join } from "node:path";
 import { execa } from "execa";
 import { z } from "zod";
 import { WhetError } from "../errors";
 import { parseRepoSpec } from "../hub/repo-spec";
-import type { OperationDeps } from "../operations/operation";
+import type { BaseProgress, OperationDeps } from "../operations/operation";
 import { runToEnd } from "../operations/operation";
 import { pullOperation, type DownloadProgress } from "../operations/pull";
-import { MAX_HOSTS } from "./hostfile";
+import { isLocalHost, MAX_HOSTS, sshHostSchema, type Host } from "./hostfile";
 import { exactPattern, pipelineShards, readPipelineLayout } from "./pipeline-shards";
 import { sshArgs } from "./ssh-command";
 
@@ -17,12 +17,49 @@ export const MODEL_METADATA_PATTERNS = ["*.json", "tokenizer.model", "*.tiktoken
 /** Where a rank's copy goes: an HF hub cache on this machine, or the HF cache of another host (reached over ssh). */
 export type RankTarget = { hubCache: string } | { ssh: string };
 
+export const rankTargetSchema = z.union([
+  z.object({ hubCache: z.string().min(1).max(4096).refine(isAbsolute, "a rank's HF cache must be an absolute path") }).strict(),
+  z.object({ ssh: sshHostSchema }).strict(),
+]);
+
+/** Each host of a group as a fetch target: this machine's ranks share its HF cache, the others fill theirs over ssh. */
+export function rankTargets(hosts: readonly Host[], hubCache: string): RankTarget[] {
+  return hosts.map((host) => (isLocalHost(host) ? { hubCache } : { ssh: host.ssh }));
+}
+
 export interface RankShards {
   commit: string;
   /** Each rank's snapshot folder (on its own host), rank 0 first: the model's files, with only that rank's shards. */
   modelPaths: string[];
   /** The shard files each rank holds. */
   shards: string[][];
+}
+
+/**
+ * One rank's part of a fetch: how many of its files and bytes are there.
+ * Bytes are known only for this machine's ranks; another host's counts its
+ * shards, once its huggingface_hub is done.
+ */
+export interface RankFetchProgress {
+  rank: number;
+  /** "this machine" or the ssh host. */
+  host: string;
+  phase: "waiting" | "metadata" | "fetching" | "done";
+  filesDone: number;
+  /** Null until the rank's files are known (after the metadata). */
+  files: number | null;
+  done: number;
+  total: number;
+}
+
+/** A group fetch's snapshot: bytes over all ranks, each rank's line, and the download under way here (pull's own progress). */
+export interface FetchShardsProgress extends BaseProgress {
+  unit: "bytes";
+  repoId: string;
+  commit: string | null;
+  ranks: RankFetchProgress[];
+  /** The rank being fetched now, and its download's progress when it is on this machine. */
+  current: { rank: number; download: DownloadProgress | null } | null;
 }
 
 /** Hours, not seconds: a stage of a large model is tens of gigabytes. */
@@ -68,7 +105,7 @@ export async function fetchRankShards(options: {
   /** One per rank, rank 0 first; rank 0's is a cache on this machine. */
   targets: readonly RankTarget[];
   deps: OperationDeps;
-  onProgress?: (rank: number, progress: DownloadProgress) => void;
+  onProgress?: (progress: FetchShardsProgress) => void;
 }): Promise<RankShards> {
   const { repo, targets, deps, onProgress } = options;
   const ranks = targets.length;
@@ -76,20 +113,66 @@ export async function fetchRankShards(options: {
   const first = targets[0] as RankTarget;
   if (!("hubCache" in first)) throw new WhetError("hostfile_rank0_remote", "Rank 0's copy must be on this machine", "Give rank 0 a cache here: the app talks to rank 0 through a local socket.");
   const { repoId } = parseRepoSpec(repo);
-  const pull = (hubCache: string, rank: number, spec: string, include: string[]) =>
-    runToEnd(pullOperation, { repo: spec, include }, { ...deps, config: { ...deps.config, hubCache } }, (p) => onProgress?.(rank, p));
 
+  const table: RankFetchProgress[] = targets.map((target, rank) => ({
+    rank,
+    host: "ssh" in target ? target.ssh : "this machine",
+    phase: "waiting",
+    filesDone: 0,
+    files: null,
+    done: 0,
+    total: 0,
+  }));
+  let commit: string | null = null;
+  let current: FetchShardsProgress["current"] = null;
+  // Each snapshot is a copy: the job runtime keeps them, and the table changes after.
+  const report = () => {
+    const rows = table.map((row) => ({ ...row }));
+    const at = current ? rows[current.rank] : undefined;
+    onProgress?.({
+      phase: at ? `rank ${at.rank} ${at.phase}` : "done",
+      done: rows.reduce((n, r) => n + r.done, 0),
+      total: rows.reduce((n, r) => n + r.total, 0),
+      unit: "bytes",
+      detail: `${rows.filter((r) => r.phase === "done").length}/${ranks} ranks`,
+      repoId,
+      commit,
+      ranks: rows,
+      current: current ? { ...current } : null,
+    });
+  };
+  const follow = (rank: number, p: DownloadProgress) => {
+    const row = table[rank] as RankFetchProgress;
+    if (row.phase === "fetching") Object.assign(row, { files: p.files.length, filesDone: p.files.filter((f) => f.state === "done").length, done: p.done, total: p.total });
+    current = { rank, download: p };
+    report();
+  };
+  const pull = (hubCache: string, rank: number, spec: string, include: string[]) =>
+    runToEnd(pullOperation, { repo: spec, include }, { ...deps, config: { ...deps.config, hubCache } }, (p) => follow(rank, p));
+
+  (table[0] as RankFetchProgress).phase = "metadata";
+  current = { rank: 0, download: null };
+  report();
   const metadata = await pull(first.hubCache, 0, repo, MODEL_METADATA_PATTERNS);
+  commit = metadata.commit;
   const layout = await readPipelineLayout(metadata.snapshotPath, repoId);
   const shards = pipelineShards(layout.weightMap, layout.layers, ranks);
   const modelPaths: string[] = [];
   for (const [rank, target] of targets.entries()) {
     const include = [...MODEL_METADATA_PATTERNS, ...(shards[rank] ?? []).map(exactPattern)];
+    const row = table[rank] as RankFetchProgress;
+    Object.assign(row, { phase: "fetching", files: null, filesDone: 0, done: 0, total: 0 });
+    current = { rank, download: null };
+    report();
     modelPaths.push(
       "hubCache" in target
         ? (await pull(target.hubCache, rank, `${repoId}@${metadata.commit}`, include)).snapshotPath
         : await fetchOnHost({ ssh: target.ssh, repo: repoId, commit: metadata.commit, include, deps }),
     );
+    row.phase = "done";
+    if ("ssh" in target) Object.assign(row, { files: (shards[rank] ?? []).length, filesDone: (shards[rank] ?? []).length });
   }
+  current = null;
+  report();
   return { commit: metadata.commit, modelPaths, shards };
 }

@@ -10,7 +10,8 @@ const MAX_HOSTFILE_BYTES = 256 * 1024;
 /** mlx.launch runs a rank on this machine, without ssh, only when its host is written exactly so. */
 export const LOCAL_HOST = "127.0.0.1";
 
-const hostname = z
+/** An ssh destination as mlx.launch's hostfile names it: never an option, never a command. */
+export const sshHostSchema = z
   .string()
   .min(1)
   .max(255)
@@ -19,7 +20,7 @@ const ip = z.string().refine((v) => isIP(v) !== 0, "each entry of ips must be an
 const envEntry = z.string().max(4096).regex(/^[A-Za-z_][A-Za-z0-9_]*=/, "each env entry is NAME=value");
 
 const hostSchema = z.object({
-  ssh: hostname,
+  ssh: sshHostSchema,
   ips: z.array(ip).max(8).default([]),
   // Written by mlx.distributed_config for JACCL; the ring backend ignores it.
   rdma: z.unknown().optional(),

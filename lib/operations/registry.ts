@@ -1,5 +1,6 @@
 import { cloneOperation } from "./clone";
 import { convertWeightsOperation } from "./convert-weights";
+import { fetchShardsOperation } from "./fetch-shards";
 import { fixModelOperation } from "./fix-model";
 import { pullOperation } from "./pull";
 import { pushOperation } from "./push";
@@ -15,6 +16,7 @@ export const OPERATIONS = {
   "verify-load": verifyLoadOperation,
   fix: fixModelOperation,
   push: pushOperation,
+  "fetch-shards": fetchShardsOperation,
 };
 
 export type AppOperations = typeof OPERATIONS;

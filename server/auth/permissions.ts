@@ -21,6 +21,11 @@ export interface Rule {
    * target read from its input; false for private, high-volume chat steps.
    */
   audit?: false | string | ((input: Record<string, unknown>) => { action: string; target: string });
+  /**
+   * A stricter rule for some inputs of the procedure (a job kind that is
+   * admin-only): checked after this one, by the same middleware.
+   */
+  stricterFor?: (input: Record<string, unknown>) => Rule | null;
 }
 
 export type RouteRule = Rule | { role: "public" } | { role: "procedures" };
@@ -32,6 +37,9 @@ const admin: Rule = { role: "admin", scope: "admin" };
 const ownAccount: Rule = { role: "viewer", scope: "none" };
 
 const job = (input: Record<string, unknown>) => ({ action: String(input.kind ?? "job"), target: targetOf(input) });
+
+/** Job kinds a member may not start: fetching a group's shards fills every host's cache, and distributed runners are admin-only. */
+const ADMIN_JOB_KINDS: ReadonlySet<unknown> = new Set(["fetch-shards"]);
 
 /** Every tRPC procedure, by path. */
 export const PROCEDURES: Record<string, Rule> = {
@@ -45,7 +53,7 @@ export const PROCEDURES: Record<string, Rule> = {
   "models.get": read,
   "models.rename": { ...write, audit: (input) => ({ action: "workspace.rename", target: `${targetOf(input)} → ${String(input.to)}` }) },
   "models.remove": { ...write, audit: "workspace.delete" },
-  "operations.start": { ...write, audit: job },
+  "operations.start": { ...write, audit: job, stricterFor: (input) => (ADMIN_JOB_KINDS.has(input.kind) ? admin : null) },
   "operations.list": read,
   "operations.get": read,
   "operations.watch": read,

@@ -1,6 +1,8 @@
 import { tracked } from "@trpc/server";
 import { z } from "zod";
 import type { WeightMode } from "../../lib/convert/weight-plan";
+import { placementHostfile, placementSchema } from "../../lib/distributed/cluster-placement";
+import { rankTargets } from "../../lib/distributed/fetch-rank-shards";
 import { WhetError } from "../../lib/errors";
 import { parseRepoSpec } from "../../lib/hub/repo-spec";
 import { cleanPartials } from "../../lib/operations/pull";
@@ -49,6 +51,8 @@ const startInput = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("repair"), source: modelSpec, name: workspaceName, mode: z.enum(REPAIR_MODES).default("repair-index") }),
   z.object({ kind: z.literal("convert-weights"), source: modelSpec, name: workspaceName, options: weightOptions }),
   z.object({ kind: z.literal("verify-load"), spec: modelSpec }),
+  /** Each rank of a pipeline group fetches its own shards: the hosts are this machine's ranks or the saved hostfile, never paths from the browser. */
+  z.object({ kind: z.literal("fetch-shards"), repo: repoSpec, placement: placementSchema }),
   /** The repair wizard: `copyName` is the workspace a cache model is copied into first. */
   z.object({ kind: z.literal("fix"), spec: modelSpec, name: workspaceName, copyName: workspaceName.optional() }),
   z.object({
@@ -102,6 +106,11 @@ async function start(ctx: Context, input: z.infer<typeof startInput>): Promise<A
     case "verify-load": {
       const model = await resolveModel(input.spec, roots(ctx));
       return jobs.start("verify-load", { path: model.path, name: model.name });
+    }
+    case "fetch-shards": {
+      parseRepoSpec(input.repo);
+      const hostfile = await placementHostfile(ctx.config, input.placement);
+      return jobs.start("fetch-shards", { repo: input.repo, targets: rankTargets(hostfile.hosts, ctx.config.hubCache) });
     }
     case "push": {
       // A workspace by name, inside the workspace root: the browser never names a folder.

@@ -76,7 +76,8 @@ function fieldErrors(error: ZodError): Record<string, string> {
 /**
  * Authorization as a procedure type: the procedure's entry in the permission
  * table must exist and name this role (a mismatch is a bug, refused), then
- * the caller needs an account (401), the role and the token scope (403),
+ * the caller needs an account (401), the role and the token scope (403) (and
+ * those of the rule's stricter one for this input, if any),
  * and quota (429). The procedure then sees the services and configuration
  * scoped to the caller, and a state-changing call lands in the audit log.
  */
@@ -92,18 +93,21 @@ const authorized = t.middleware(async ({ ctx, meta, path, type, getRawInput, nex
   const principal = ctx.principal;
   if (!principal) throw unauthenticated(ctx.services.auth.users.countAdmins() === 0);
   const deps = { access: ctx.config.access, auth: ctx.services.auth };
-  const audit = async (result: "ok" | "denied" | "failed", detail = "") => {
-    if (type === "mutation") recordProcedure(ctx.services.auth.audit, rule, { path, principal, address: ctx.address, input: await getRawInput().catch(() => null), result, detail });
+  // Read only where something needs it: the audit log (mutations) and a rule that depends on the input.
+  const input = type === "mutation" || rule.stricterFor ? await getRawInput().catch(() => null) : null;
+  const audit = (result: "ok" | "denied" | "failed", detail = "") => {
+    if (type === "mutation") recordProcedure(ctx.services.auth.audit, rule, { path, principal, address: ctx.address, input, result, detail });
   };
-  const refused = denial(principal, rule) ?? (rule.quota === "chat" ? takeChatRequest(principal, deps) : null);
+  const stricter = rule.stricterFor && input && typeof input === "object" ? rule.stricterFor(input as Record<string, unknown>) : null;
+  const refused = denial(principal, rule) ?? (stricter ? denial(principal, stricter) : null) ?? (rule.quota === "chat" ? takeChatRequest(principal, deps) : null);
   if (refused) {
-    await audit("denied", refused.message);
+    audit("denied", refused.message);
     throw refused;
   }
   const result = await next({
     ctx: { services: scopeServices(ctx.services, principal), config: configForUser(ctx.config, ctx.services.auth, principal.id) },
   });
-  await audit(result.ok ? "ok" : "failed", result.ok ? "" : result.error.message);
+  audit(result.ok ? "ok" : "failed", result.ok ? "" : result.error.message);
   return result;
 });
 
