@@ -7,7 +7,8 @@ import { parseRepoSpec } from "../hub/repo-spec";
 import type { BaseProgress, OperationDeps } from "../operations/operation";
 import { runToEnd } from "../operations/operation";
 import { pullOperation, type DownloadProgress } from "../operations/pull";
-import { isLocalHost, MAX_HOSTS, sshHostSchema, type Host } from "./hostfile";
+import { hostProber } from "./host-probe";
+import { isLocalHost, localHostfile, MAX_HOSTS, sshHostSchema, type Host } from "./hostfile";
 import { exactPattern, pipelineShards, readPipelineLayout } from "./pipeline-shards";
 import { sshArgs } from "./ssh-command";
 
@@ -100,6 +101,22 @@ async function fetchOnHost(options: { ssh: string; repo: string; commit: string;
  * `whet pull --include` here and huggingface_hub on another host. The other
  * ranks' shards are never requested for it.
  */
+/** Refused before any shard is fetched: a model mlx-lm cannot run as a pipeline would be fetched for nothing. */
+async function assertPipelineSupported(snapshotPath: string, repoId: string, deps: OperationDeps): Promise<void> {
+  const answer = await hostProber(deps.config)(localHostfile(2).hosts[0] as Host, snapshotPath);
+  if (!answer.ok) throw new WhetError("python_missing", `The project's Python could not be asked about ${repoId}: ${answer.reason}`, "Run `whet doctor`; `npm run setup` installs the venv.");
+  const support = answer.probe.support;
+  if (!support) throw new WhetError("architecture_unsupported", `mlx-lm cannot load ${repoId}: ${answer.probe.support_error ?? "its model type is unknown"}`, "Choose a model whose architecture mlx-lm supports.");
+  if (!support.pipeline) {
+    throw new WhetError(
+      "pipeline_unsupported",
+      `mlx-lm has no pipeline mode for ${repoId}'s architecture, so its ranks cannot each hold only their shards`,
+      support.tensor ? "Start it without fetching shards, as tensor parallel with a rank count that divides its heads." : "Serve it on one machine.",
+      { field: "repo" },
+    );
+  }
+}
+
 export async function fetchRankShards(options: {
   repo: string;
   /** One per rank, rank 0 first; rank 0's is a cache on this machine. */
@@ -155,6 +172,7 @@ export async function fetchRankShards(options: {
   report();
   const metadata = await pull(first.hubCache, 0, repo, MODEL_METADATA_PATTERNS);
   commit = metadata.commit;
+  await assertPipelineSupported(metadata.snapshotPath, repoId, deps);
   const layout = await readPipelineLayout(metadata.snapshotPath, repoId);
   const shards = pipelineShards(layout.weightMap, layout.layers, ranks);
   const modelPaths: string[] = [];

@@ -1,6 +1,7 @@
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
+import { makeModel } from "../../lib/factory/make-model";
 import { startHubFixture } from "../../lib/hub-fixture/start-hub-fixture";
 import { shard, shardedQwen2 } from "../../lib/testing/sharded-qwen2";
 import { useTempDirs } from "../../lib/testing/temp-dir";
@@ -56,7 +57,19 @@ describe("fetching each pipeline rank's shards as a job", () => {
     });
   });
 
-  it("is started through operations.start by admins only: a member is refused, and the refusal is audited", async () => {
+  it("refuses a model mlx-lm cannot run as a pipeline after its metadata, before any shard is fetched", async () => {
+    const root = await tempDir();
+    await makeModel({ dir: join(root, "llama"), shards: 2, seed: 5 });
+    const hub = await startHubFixture({ repos: [{ id: "acme/llama", revisions: [{ dir: join(root, "llama") }] }] });
+    onTestFinished(() => hub.close());
+    const { services } = await testServices({ endpoint: hub.url });
+    const started = services.jobs.start("fetch-shards", { repo: "acme/llama", targets: ["rank0", "rank1"].map((r) => ({ hubCache: join(root, r, "hub") })) });
+    await services.jobs.idle();
+    expect(services.jobs.get(started.id)).toMatchObject({ state: "failed", error: { code: "pipeline_unsupported", message: expect.stringContaining("no pipeline mode") } });
+    expect(hub.requests.filter((r) => r.path.includes(".safetensors") && !r.path.includes(".index.json"))).toEqual([]);
+  });
+
+    it("is started through operations.start by admins only: a member is refused, and the refusal is audited", async () => {
     const { as, services } = await team();
     const start = { kind: "fetch-shards" as const, repo: "acme/piped", placement: { ranks: 2 } };
     await expect(as("bob").operations.start(start)).rejects.toMatchObject({ code: "FORBIDDEN", message: "This needs the admin role, and bob is a member" });
