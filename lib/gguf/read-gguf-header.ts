@@ -56,6 +56,7 @@ const WINDOW_BYTES = GGUF_LIMITS.stringBytes + 64 * 1024;
 const MIN_ENTRY_BYTES = 13;
 const MIN_TENSOR_INFO_BYTES = 24;
 
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
 const TYPE = { string: 8, array: 9 } as const;
 /** GGUF metadata value types with a fixed size: uint8 … float64 and bool. */
 const SCALAR_BYTES: ReadonlyMap<number, number> = new Map([
@@ -160,7 +161,7 @@ function cursor(handle: FileHandle, file: string, fileSize: number) {
       }
       const offset = await at(n, what);
       try {
-        return new TextDecoder("utf-8", { fatal: true }).decode(window.subarray(offset, offset + n));
+        return UTF8.decode(window.subarray(offset, offset + n));
       } catch {
         return fail(file, "gguf_invalid_header", `${what} is not valid UTF-8`);
       }

@@ -31,32 +31,40 @@ const TYPE_IDS: Record<GgufValue["type"], number> = {
 const ALIGNMENT = 32;
 
 export function encodeGguf(options: { metadata: [string, GgufValue][]; tensors: GgufTensor[]; version?: number }): { bytes: Buffer; fields: GgufField[] } {
-  const parts: Buffer[] = [];
+  // One buffer grown by doubling: a file of 100k small values stays one allocation, not 100k.
+  let out = Buffer.alloc(1024);
   const fields: GgufField[] = [];
   let length = 0;
+  const room = (n: number) => {
+    if (length + n <= out.length) return;
+    const grown = Buffer.alloc(Math.max(out.length * 2, length + n));
+    out.copy(grown, 0, 0, length);
+    out = grown;
+  };
   const push = (buffer: Buffer) => {
-    parts.push(buffer);
+    room(buffer.length);
+    buffer.copy(out, length);
     length += buffer.length;
   };
   const u32 = (value: number, name?: string) => {
     if (name) fields.push({ name, at: length, size: 4 });
-    const b = Buffer.alloc(4);
-    b.writeUInt32LE(value);
-    push(b);
+    room(4);
+    length = out.writeUInt32LE(value, length);
   };
   const u64 = (value: bigint, name?: string) => {
     if (name) fields.push({ name, at: length, size: 8 });
-    const b = Buffer.alloc(8);
-    b.writeBigUInt64LE(value);
-    push(b);
+    room(8);
+    length = out.writeBigUInt64LE(value, length);
   };
   const string = (text: string, name: string) => {
-    const bytes = Buffer.from(text, "utf8");
-    u64(BigInt(bytes.length), name ? `${name} length` : undefined);
-    push(bytes);
+    const size = Buffer.byteLength(text, "utf8");
+    u64(BigInt(size), name ? `${name} length` : undefined);
+    room(size);
+    length += out.write(text, length, "utf8");
   };
+  const scratch = Buffer.alloc(8);
   const payload = (value: GgufValue, name: string): void => {
-    const b = Buffer.alloc(8);
+    const b = scratch;
     switch (value.type) {
       case "uint8": b.writeUInt8(value.value); return push(b.subarray(0, 1));
       case "int8": b.writeInt8(value.value); return push(b.subarray(0, 1));
@@ -101,7 +109,7 @@ export function encodeGguf(options: { metadata: [string, GgufValue][]; tensors: 
   });
   push(Buffer.alloc((ALIGNMENT - (length % ALIGNMENT)) % ALIGNMENT));
   options.tensors.forEach((tensor) => push(Buffer.concat([tensor.data, Buffer.alloc((ALIGNMENT - (tensor.data.length % ALIGNMENT)) % ALIGNMENT)])));
-  return { bytes: Buffer.concat(parts, length), fields };
+  return { bytes: out.subarray(0, length), fields };
 }
 
 /** A tiny llama-shaped GGUF: F32 norms, F16 and Q8_0 weights, a 64-token vocabulary and an array of arrays. */
