@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdir, symlink, writeFile } from "node:fs/promises";
+import { mkdir, symlink, truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { isWhetError } from "../errors";
@@ -113,6 +113,26 @@ mx.save_gguf(sys.argv[1], {"token_embd.weight": mx.zeros((64, 32), dtype=mx.floa
     expect((await refusal(bytes.subarray(0, inVocabulary))).code).toBe("gguf_truncated");
     expect((await refusal(bytes.subarray(0, 3))).code).toBe("gguf_not_gguf");
     expect((await refusal(bytes.subarray(0, bytes.length - 10))).code).toBe("gguf_truncated");
+  });
+
+  it("steps over a vocabulary of millions of strings quickly, and stops at the 64 MiB header limit", async () => {
+    for (const [count, code] of [[7_000_000, null], [10_000_000, "gguf_header_too_large"]] as const) {
+      const dir = await tempDir();
+      const { bytes, fields } = encodeGguf({ metadata: [["general.architecture", { type: "string", value: "llama" }], ["tokenizer.ggml.tokens", { type: "array", element: "string", items: [] }]], tensors: [] });
+      const countAt = fields.find((f) => f.name === "value 2 count")?.at as number;
+      const header = Buffer.from(bytes.subarray(0, countAt + 8));
+      header.writeBigUInt64LE(BigInt(count), countAt);
+      const file = join(dir, "model.gguf");
+      await writeFile(file, header);
+      // Sparse: the zeros after the header read as `count` empty strings.
+      await truncate(file, 80 * 2 ** 20);
+      const heap = process.memoryUsage().heapUsed;
+      const started = performance.now();
+      const result = await readGgufHeader(await modelFolder(dir), "model.gguf").then((summary) => summary.architecture, (error: unknown) => (isWhetError(error) ? error.code : error));
+      expect(result).toBe(code ?? "llama");
+      expect(performance.now() - started).toBeLessThan(3000);
+      expect(process.memoryUsage().heapUsed - heap).toBeLessThan(32 * 2 ** 20);
+    }
   });
 
   it("does not open a FIFO or a link out of the folder named model.gguf", async () => {

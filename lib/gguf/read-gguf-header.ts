@@ -93,7 +93,7 @@ function cursor(handle: FileHandle, file: string, fileSize: number) {
     return fail(file, "gguf_header_too_large", `the header runs past the ${GGUF_LIMITS.headerBytes}-byte limit Whetstone reads`);
   };
   const check = (n: number | bigint, what: string) => {
-    if (BigInt(pos) + BigInt(n) > BigInt(limit)) outOfBounds(n, what);
+    if (typeof n === "number" ? pos + n > limit : BigInt(pos) + n > BigInt(limit)) outOfBounds(n, what);
   };
   const has = (n: number) => pos >= windowStart && pos + n <= windowStart + windowLength;
   const fill = async (n: number, what: string) => {
@@ -166,6 +166,23 @@ function cursor(handle: FileHandle, file: string, fileSize: number) {
         return fail(file, "gguf_invalid_header", `${what} is not valid UTF-8`);
       }
     },
+    /**
+     * Steps over `count` strings of at most `max` bytes each: a vocabulary of millions of
+     * tokens, so the lengths are read straight from the window, awaiting only to refill it.
+     */
+    async skipStrings(count: number, max: number, what: string) {
+      for (let i = 0; i < count; i++) {
+        if (!has(8)) await fill(8, what);
+        const offset = pos - windowStart;
+        const length = window.readUInt32LE(offset);
+        if (window.readUInt32LE(offset + 4) !== 0 || length > max) {
+          fail(file, "gguf_invalid_header", `a string in ${what} declares more than the ${max}-byte limit`);
+        }
+        pos += 8;
+        check(length, what);
+        pos += length;
+      }
+    },
     skip(n: number | bigint, what: string) {
       check(n, what);
       pos += Number(n);
@@ -198,6 +215,7 @@ async function readValue(c: Cursor, file: string, type: number, depth: number, k
   // The fewest bytes `count` elements can take must fit in what is left of the header.
   c.need(count * BigInt(elementBytes), what);
   if (SCALAR_BYTES.has(element)) c.skip(count * BigInt(elementBytes), what);
+  else if (element === TYPE.string) await c.skipStrings(Number(count), GGUF_LIMITS.stringBytes, what);
   else for (let i = 0; i < Number(count); i++) await readValue(c, file, element, depth + 1, false, what);
   return undefined;
 }
