@@ -115,16 +115,17 @@ mx.save_gguf(sys.argv[1], {"token_embd.weight": mx.zeros((64, 32), dtype=mx.floa
     expect((await refusal(bytes.subarray(0, bytes.length - 10))).code).toBe("gguf_truncated");
   });
 
-  it("steps over a vocabulary of millions of strings quickly, and stops at the 64 MiB header limit", async () => {
-    for (const [count, code] of [[7_000_000, null], [10_000_000, "gguf_header_too_large"]] as const) {
+  it("steps over millions of strings or small arrays quickly, and stops at the 64 MiB header limit", async () => {
+    const cases = [["string", 7_000_000, null], ["string", 10_000_000, "gguf_header_too_large"], ["array", 5_000_000, null], ["array", 6_000_000, "gguf_header_too_large"]] as const;
+    for (const [element, count, code] of cases) {
       const dir = await tempDir();
-      const { bytes, fields } = encodeGguf({ metadata: [["general.architecture", { type: "string", value: "llama" }], ["tokenizer.ggml.tokens", { type: "array", element: "string", items: [] }]], tensors: [] });
+      const { bytes, fields } = encodeGguf({ metadata: [["general.architecture", { type: "string", value: "llama" }], ["tokenizer.ggml.tokens", { type: "array", element, items: [] }]], tensors: [] });
       const countAt = fields.find((f) => f.name === "value 2 count")?.at as number;
       const header = Buffer.from(bytes.subarray(0, countAt + 8));
       header.writeBigUInt64LE(BigInt(count), countAt);
       const file = join(dir, "model.gguf");
       await writeFile(file, header);
-      // Sparse: the zeros after the header read as `count` empty strings.
+      // Sparse: the zeros after the header read as `count` empty strings, or empty arrays of uint8.
       await truncate(file, 80 * 2 ** 20);
       const heap = process.memoryUsage().heapUsed;
       const started = performance.now();

@@ -166,6 +166,13 @@ function cursor(handle: FileHandle, file: string, fileSize: number) {
         return fail(file, "gguf_invalid_header", `${what} is not valid UTF-8`);
       }
     },
+    /** An array's element type and count when both are already in the window (else null, nothing read). */
+    arrayHeadInWindow(): { element: number; count: bigint } | null {
+      if (!has(12)) return null;
+      const offset = pos - windowStart;
+      pos += 12;
+      return { element: window.readUInt32LE(offset), count: window.readBigUInt64LE(offset + 4) };
+    },
     /**
      * Steps over `count` strings of at most `max` bytes each: a vocabulary of millions of
      * tokens, so the lengths are read straight from the window, awaiting only to refill it.
@@ -208,16 +215,29 @@ async function readValue(c: Cursor, file: string, type: number, depth: number, k
   if (type === TYPE.string) return c.string(GGUF_LIMITS.stringBytes, keep, what);
   if (type !== TYPE.array) fail(file, "gguf_invalid_header", `${what} has unknown value type ${type}`);
   if (depth >= GGUF_LIMITS.arrayDepth) fail(file, "gguf_invalid_header", `${what} nests arrays more than ${GGUF_LIMITS.arrayDepth} deep`);
-  const element = await c.u32(what);
-  const count = await c.u64(what);
+  await skipArray(c, file, await c.u32(what), await c.u64(what), depth, what);
+  return undefined;
+}
+
+/** Steps over the elements of an array (its element type and count already read). */
+async function skipArray(c: Cursor, file: string, element: number, count: bigint, depth: number, what: string): Promise<void> {
   const elementBytes = SCALAR_BYTES.get(element) ?? (element === TYPE.string ? 8 : element === TYPE.array ? 12 : null);
   if (elementBytes === null) fail(file, "gguf_invalid_header", `${what} is an array of unknown value type ${element}`);
   // The fewest bytes `count` elements can take must fit in what is left of the header.
   c.need(count * BigInt(elementBytes), what);
   if (SCALAR_BYTES.has(element)) c.skip(count * BigInt(elementBytes), what);
   else if (element === TYPE.string) await c.skipStrings(Number(count), GGUF_LIMITS.stringBytes, what);
-  else for (let i = 0; i < Number(count); i++) await readValue(c, file, element, depth + 1, false, what);
-  return undefined;
+  else {
+    for (let i = 0; i < Number(count); i++) {
+      if (depth + 1 >= GGUF_LIMITS.arrayDepth) fail(file, "gguf_invalid_header", `${what} nests arrays more than ${GGUF_LIMITS.arrayDepth} deep`);
+      // Millions of small arrays: those of scalars whose heads are in the window are stepped over without a promise each.
+      const inner = c.arrayHeadInWindow();
+      const size = inner === null ? undefined : SCALAR_BYTES.get(inner.element);
+      if (inner !== null && size !== undefined) c.skip(inner.count * BigInt(size), what);
+      else if (inner !== null) await skipArray(c, file, inner.element, inner.count, depth + 1, what);
+      else await skipArray(c, file, await c.u32(what), await c.u64(what), depth + 1, what);
+    }
+  }
 }
 
 function asCount(file: string, value: unknown, key: string): number {
