@@ -55,6 +55,9 @@ const WINDOW_BYTES = GGUF_LIMITS.stringBytes + 64 * 1024;
 /** A string, bool, key and value type: the fewest bytes a metadata entry can take; a tensor info likewise. */
 const MIN_ENTRY_BYTES = 13;
 const MIN_TENSOR_INFO_BYTES = 24;
+const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
+/** Name length and name, dimension count, 4 dimensions, type and offset. */
+const MAX_TENSOR_INFO_BYTES = 8 + GGUF_LIMITS.tensorNameBytes + 4 + 8 * GGUF_LIMITS.dims + 4 + 8;
 
 const UTF8 = new TextDecoder("utf-8", { fatal: true });
 const TYPE = { string: 8, array: 9 } as const;
@@ -117,6 +120,16 @@ function cursor(handle: FileHandle, file: string, fileSize: number) {
     pos += n;
     return offset;
   };
+  /** `at` for bytes `prefetch` brought in: past the window means past the header limit or the file. */
+  const atNow = (n: number, what: string) => {
+    if (!has(n)) {
+      check(n, what);
+      fail(file, "gguf_truncated", `the file ends inside ${what}`, TRUNCATED_HINT);
+    }
+    const offset = pos - windowStart;
+    pos += n;
+    return offset;
+  };
 
   return {
     get pos() {
@@ -128,6 +141,27 @@ function cursor(handle: FileHandle, file: string, fileSize: number) {
     remaining: () => limit - pos,
     /** Fails unless `n` more bytes lie inside the header limit and the file. */
     need: check,
+    /** Brings the next `n` bytes (or all that is left below the limit) into the window, for the `…Now` reads; null when they are there. */
+    prefetch(n: number, what: string): Promise<void> | null {
+      const want = Math.min(n, limit - pos);
+      return want > 0 && !has(want) ? fill(want, what) : null;
+    },
+    u32Now(what: string) {
+      return window.readUInt32LE(atNow(4, what));
+    },
+    u64Now(what: string) {
+      return window.readBigUInt64LE(atNow(8, what));
+    },
+    textNow(max: number, what: string): string {
+      const length = window.readBigUInt64LE(atNow(8, what));
+      if (length > BigInt(max)) fail(file, "gguf_invalid_header", `${what} declares ${length} bytes, over the ${max}-byte limit`);
+      const offset = atNow(Number(length), what);
+      try {
+        return UTF8.decode(window.subarray(offset, offset + Number(length)));
+      } catch {
+        return fail(file, "gguf_invalid_header", `${what} is not valid UTF-8`);
+      }
+    },
     async u32(what: string) {
       return window.readUInt32LE(await at(4, what));
     },
@@ -296,40 +330,51 @@ export async function readGgufHeaderFrom(handle: FileHandle, file: string): Prom
 
   const names = new Set<string>();
   const tensorTypes: Record<string, number> = {};
-  let parameters = 0n;
-  let dataEnd = 0n;
+  // Numbers, not bigints: every dimension, product, offset and end is checked to stay below 2^53.
+  const exact = (value: bigint, what: string, problem: string): number => {
+    if (value > MAX_EXACT) fail(file, "gguf_invalid_header", `${what} ${problem}`);
+    return Number(value);
+  };
+  let parameters = 0;
+  let dataEnd = 0;
   for (let i = 0; i < Number(tensorCount); i++) {
     const what = `tensor ${i + 1}`;
-    const name = (await c.string(GGUF_LIMITS.tensorNameBytes, true, `the name of ${what}`)) as string;
+    // A million tensor infos: read from the window, awaiting only to refill it.
+    const refill = c.prefetch(MAX_TENSOR_INFO_BYTES, what);
+    if (refill) await refill;
+    const name = c.textNow(GGUF_LIMITS.tensorNameBytes, `the name of ${what}`);
     if (names.has(name)) fail(file, "gguf_invalid_header", `${what} repeats an earlier tensor's name`);
     names.add(name);
-    const dimCount = await c.u32(what);
+    const dimCount = c.u32Now(what);
     if (dimCount > GGUF_LIMITS.dims) fail(file, "gguf_invalid_header", `${what} has ${dimCount} dimensions, more than ${GGUF_LIMITS.dims}`);
-    let elements = 1n;
-    let first = 1n;
+    let elements = 1;
+    let first = 1;
     for (let d = 0; d < dimCount; d++) {
-      const dim = await c.u64(what);
+      const dim = exact(c.u64Now(what), what, "has more elements than can be counted exactly");
       if (d === 0) first = dim;
       elements *= dim;
-      if (elements > BigInt(Number.MAX_SAFE_INTEGER)) fail(file, "gguf_invalid_header", `${what} has more elements than can be counted exactly`);
+      // Exact below 2^53, and a product past it is never rounded back under.
+      if (elements > Number.MAX_SAFE_INTEGER) fail(file, "gguf_invalid_header", `${what} has more elements than can be counted exactly`);
     }
-    const typeId = await c.u32(what);
+    const typeId = c.u32Now(what);
     const type = GGML_TYPES.get(typeId);
     if (!type) fail(file, "gguf_unknown_tensor_type", `${what} has ggml type ${typeId}, which Whetstone does not know`, "Convert the model again with a current llama.cpp, or use a file of a common quantization.");
-    if (first % BigInt(type.blockSize) !== 0n) fail(file, "gguf_invalid_header", `${what}'s first dimension is not a multiple of ${type.name}'s block of ${type.blockSize}`);
-    const offset = await c.u64(what);
-    if (offset % BigInt(alignment) !== 0n) fail(file, "gguf_invalid_header", `${what}'s data offset is not a multiple of the ${alignment}-byte alignment`);
-    const end = offset + (elements / BigInt(type.blockSize)) * BigInt(type.typeSize);
+    if (first % type.blockSize !== 0) fail(file, "gguf_invalid_header", `${what}'s first dimension is not a multiple of ${type.name}'s block of ${type.blockSize}`);
+    const offset = c.u64Now(what);
+    if (offset > BigInt(fileSize)) fail(file, "gguf_truncated", `${what}'s data starts past the end of the file`, TRUNCATED_HINT);
+    if (Number(offset) % alignment !== 0) fail(file, "gguf_invalid_header", `${what}'s data offset is not a multiple of the ${alignment}-byte alignment`);
+    // Exact while below 2^53; an end past that is inexact but still past the end of any file.
+    const end = Number(offset) + (elements / type.blockSize) * type.typeSize;
     if (end > dataEnd) dataEnd = end;
     parameters += elements;
+    if (parameters > Number.MAX_SAFE_INTEGER) fail(file, "gguf_invalid_header", "the tensors hold more elements than can be counted exactly");
     tensorTypes[type.name] = (tensorTypes[type.name] ?? 0) + 1;
   }
 
   const dataStart = Math.ceil(c.pos / alignment) * alignment;
-  if (tensorCount > 0n && BigInt(dataStart) + dataEnd > BigInt(fileSize)) {
-    fail(file, "gguf_truncated", `the tensors need ${BigInt(dataStart) + dataEnd} bytes but the file has ${fileSize}`, TRUNCATED_HINT);
+  if (tensorCount > 0n && dataStart + dataEnd > fileSize) {
+    fail(file, "gguf_truncated", `the tensors need ${dataStart + dataEnd} bytes but the file has ${fileSize}`, TRUNCATED_HINT);
   }
-  if (parameters > BigInt(Number.MAX_SAFE_INTEGER)) fail(file, "gguf_invalid_header", "the tensors hold more elements than can be counted exactly");
   const mostUsed = Object.entries(tensorTypes).sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
   const typeName = fileType === null ? null : fileTypeName(fileType);
   return {
@@ -344,7 +389,7 @@ export async function readGgufHeaderFrom(handle: FileHandle, file: string): Prom
     quantization: typeName ?? mostUsed,
     tensorTypes,
     tensorCount: Number(tensorCount),
-    parameterCount: Number(parameters),
+    parameterCount: parameters,
     metadataKeyCount: Number(keyCount),
     alignment,
     dataStart,
