@@ -77,6 +77,12 @@ mx.save_gguf(sys.argv[1], {"token_embd.weight": mx.zeros((64, 32), dtype=mx.floa
     expect(summary).toMatchObject({ architecture: "llama", name: "Tiny Llama", contextLength: 2048, fileTypeName: "Q8_0", tensorTypes: { Q8_0: 1, F32: 1, F16: 1 }, parameterCount: 32 * 64 * 2 + 32, metadataKeyCount: 11, alignment: 32 });
   });
 
+  it("keeps names displayable: control and text-direction characters become ?, long ones are cut", async () => {
+    const { bytes } = encodeGguf({ metadata: [["general.architecture", { type: "string", value: "llama" }], ["general.name", { type: "string", value: `\u001b[31mred\u202e${"x".repeat(500)}` }]], tensors: [] });
+    const summary = await read(bytes);
+    expect(summary.name).toBe(`?[31mred?${"x".repeat(193)}`);
+  });
+
   it.each([
     ["a huge metadata count", "metadata count", 2n ** 62n, "gguf_invalid_header"],
     ["a metadata count the file cannot hold", "metadata count", 60_000n, "gguf_invalid_header"],

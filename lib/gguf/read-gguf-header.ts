@@ -73,9 +73,9 @@ function fail(file: string, code: string, problem: string, hint = REDOWNLOAD): n
   throw new WhetError(code, `${basename(file)}: ${problem}`, hint, { file });
 }
 
-/** Kept strings are shown in a terminal and a page: no control characters, and short. */
+/** Kept strings are shown in a terminal and a page: no control or text-direction characters, and short. */
 function displayable(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?").slice(0, 200);
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/g, "?").slice(0, 200);
 }
 
 /**
