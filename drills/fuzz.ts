@@ -1,7 +1,7 @@
 /**
  * The fuzz drill (issue #10): seeded, repeatable trials of damaged model files — safetensors
  * headers and lengths, the index, config.json, tokenizer files, chat templates, the workspace
- * sentinel, .npz archives — each answered by Whetstone's readers with a typed result or error
+ * sentinel, .npz archives, GGUF headers — each answered by Whetstone's readers with a typed result or error
  * within 5 s and under 512 MB, while /api/health keeps answering.
  *   npm run drill:fuzz -- [--trials 10000] [--seed 1] [--first N] [--app http://127.0.0.1:3100] [--json]
  * A failure prints its seed and trial; `--seed S --first N --trials 1` runs that trial alone.

@@ -6,6 +6,9 @@ import { resolveModel } from "../../lib/models/resolve-model";
 import { readSentinel, SENTINEL_FILE } from "../../lib/workspace/sentinel";
 import { UsageError, type Command } from "../command";
 import { formatBytes } from "../../lib/format/format-bytes";
+import { ggufFacts } from "../../lib/gguf/gguf-facts";
+import type { GgufSummary } from "../../lib/gguf/read-gguf-header";
+import type { Finding } from "../../lib/health/finding";
 
 function fileType(name: string): string {
   if (name === "config.json") return "config";
@@ -25,7 +28,15 @@ function metadataOf(cfg: Record<string, unknown>): Record<string, unknown> {
   return metadata;
 }
 
-function summary(m: ModelObject, path: string, metadata: Record<string, unknown>, sentinel: Record<string, unknown> | null): string {
+/** Each readable GGUF file's summary; a damaged one by its health finding, so the file is not silently missing. */
+function ggufLines(summaries: readonly GgufSummary[], findings: readonly Finding[]): string[] {
+  return [
+    ...summaries.flatMap((s) => [`GGUF file: ${s.file}`, ...ggufFacts(s).map(([label, value]) => `  ${label}: ${value}`)]),
+    ...findings.filter((f) => f.id.startsWith("gguf-")).map((f) => `GGUF file: ${f.message}`),
+  ];
+}
+
+function summary(m: ModelObject, path: string, metadata: Record<string, unknown>, sentinel: Record<string, unknown> | null, gguf: readonly GgufSummary[], findings: readonly Finding[]): string {
   return [
     `Model: ${m.name}`,
     ...(m.hash ? [`Commit: ${m.hash}`] : []),
@@ -34,6 +45,7 @@ function summary(m: ModelObject, path: string, metadata: Record<string, unknown>
     `Framework: ${m.framework}    Type: ${m.model_type}`,
     `Health: ${m.health}${m.reason ? ` — ${m.reason}` : ""}`,
     ...Object.entries(metadata).map(([k, v]) => `${k}: ${String(v)}`),
+    ...ggufLines(gguf, findings),
     ...(sentinel?.source_repo ? [`Origin: ${String(sentinel.source_repo)}${sentinel.source_revision ? `@${String(sentinel.source_revision)}` : ""}`] : []),
   ].join("\n");
 }
@@ -66,7 +78,8 @@ export const showCommand: Command = {
       human = JSON.stringify(data.config, null, 2);
     } else {
       data.metadata = Object.keys(metadata).length ? metadata : null;
-      human = summary(described.model, resolved.path, metadata, sentinel);
+      if (described.gguf.length) data.gguf = described.gguf;
+      human = summary(described.model, resolved.path, metadata, sentinel, described.gguf, described.report.findings);
     }
     return { ok: true, data, human };
   },
@@ -75,7 +88,7 @@ export const showCommand: Command = {
     const spec = positionals[0];
     if (!spec) throw new UsageError("show needs MODEL");
     if (values.files) throw new UsageError(`--files lists folders on this machine; see the files of ${spec} on ${target.label}'s workspace page`);
-    const { model, report, config, path } = await client.models.get.query({ spec });
+    const { model, report, config, path, gguf } = await client.models.get.query({ spec });
     const data: Record<string, unknown> = { model, workspace_metadata: null, findings: report.findings };
     if (values.config) {
       data.config = config;
@@ -83,6 +96,7 @@ export const showCommand: Command = {
     }
     const metadata = metadataOf(config ?? {});
     data.metadata = Object.keys(metadata).length ? metadata : null;
-    return { ok: true, data, human: summary(model, path, metadata, null) };
+    if (gguf.length) data.gguf = gguf;
+    return { ok: true, data, human: summary(model, path, metadata, null, gguf, report.findings) };
   },
 };

@@ -9,6 +9,7 @@ import { configNumbers } from "./rules/config-numbers";
 import { indexConsistency } from "./rules/index-consistency";
 import type { Rule } from "./rules/rule";
 import { shardIntegrity } from "./rules/shard-integrity";
+import { ggufHeader } from "./rules/gguf-header";
 import { tokenizerFiles } from "./rules/tokenizer-files";
 import { weightPresence } from "./rules/weight-presence";
 import { tokenizerRegex } from "./rules/tokenizer-regex";
@@ -26,9 +27,9 @@ import { unsafeFiles } from "./rules/unsafe-files";
 /**
  * mlx-knife's integrity rules, in its order, so the first blocking reason matches its report;
  * an unfinished workspace comes first, as it explains whatever else is missing (config numbers,
- * remote code and unsafe files are Whetstone's own).
+ * remote code, GGUF headers and unsafe files are Whetstone's own).
  */
-const INTEGRITY: readonly Rule[] = [workspaceIncomplete, configRules, configNumbers, remoteCode, weightPresence, shardIntegrity, indexConsistency, tokenizerFiles, unsafeFiles];
+const INTEGRITY: readonly Rule[] = [workspaceIncomplete, configRules, configNumbers, remoteCode, weightPresence, shardIntegrity, ggufHeader, indexConsistency, tokenizerFiles, unsafeFiles];
 
 /** Findings that mean some weights are not here: checking what the rest lacks would only repeat them. */
 const INCOMPLETE = new Set(["clone-incomplete", "convert-incomplete", "shards-missing", "partial-download", "lfs-pointer", "shard-truncated", "shard-corrupt", "shard-empty", "broken-link", "unsafe-file"]);

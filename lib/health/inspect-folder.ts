@@ -4,6 +4,7 @@ import { modelFolder, openModelFile, readModelText, type ModelFolder } from "../
 import { readModelJson, type JsonFile } from "../fs/read-json-object";
 import { isUnsafeFileError, type UnsafeEntry } from "../fs/unsafe-file";
 import { walkModelFolder } from "../fs/walk-model-folder";
+import { readGgufHeader, type GgufSummary } from "../gguf/read-gguf-header";
 import { readSafetensorsHeaderFrom, type SafetensorsHeader } from "../safetensors/read-header";
 import { INDEX_FILE, parseIndex, type SafetensorsIndex } from "../safetensors/index-file";
 import { readSentinelState, SENTINEL_FILE, type SentinelState } from "../workspace/sentinel";
@@ -22,6 +23,13 @@ export interface ShardFact {
   size: number;
   lfsPointer: boolean;
   header: SafetensorsHeader | null;
+  error: WhetError | null;
+}
+
+/** A top-level `*.gguf`: its header's summary, or why it could not be read. */
+export interface GgufFact {
+  file: string;
+  summary: GgufSummary | null;
   error: WhetError | null;
 }
 
@@ -47,6 +55,8 @@ export interface FolderFacts {
   index: IndexFact;
   /** Top-level `*.safetensors`, sorted by name. */
   shards: ShardFact[];
+  /** Top-level `*.gguf` that are not LFS pointers or broken links. */
+  gguf: GgufFact[];
   lfsPointers: string[];
   /** The workspace sentinel: missing, not a valid one, or what it says. */
   sentinel: SentinelState;
@@ -121,6 +131,16 @@ async function readShard(folder: ModelFolder, file: FileFact, lfsPointer: boolea
   return fact;
 }
 
+async function readGguf(folder: ModelFolder, file: FileFact): Promise<GgufFact> {
+  try {
+    return { file: file.path, summary: await readGgufHeader(folder, file.path), error: null };
+  } catch (error) {
+    if (!isWhetError(error)) throw error;
+    // The unsafe-files rule reports links out and FIFOs; here they are simply not read.
+    return { file: file.path, summary: null, error: isUnsafeFileError(error) ? null : error };
+  }
+}
+
 /**
  * Gathers the facts of a model folder through the safe readers: only regular
  * files that stay inside it (or, for a cache snapshot, in its repo's blobs),
@@ -147,11 +167,14 @@ export async function inspectFolder(dir: string, name: string = basename(dir)): 
   const lfsPointers = files.filter((f) => pointerOf.get(f.path)).map((f) => f.path);
   const shardFiles = files.filter((f) => !f.path.includes("/") && f.path.endsWith(".safetensors"));
   const shards = await Promise.all(shardFiles.map((file) => readShard(folder, file, pointerOf.get(file.path) ?? false)));
+  const ggufFiles = files.filter((f) => !f.path.includes("/") && f.path.endsWith(".gguf") && !f.brokenLink && !pointerOf.get(f.path));
+  const gguf = await Promise.all(ggufFiles.map((file) => readGguf(folder, file)));
 
   const bytesRead =
     config.bytes + tokenizerConfig.bytes + tokenizer.bytes + generationConfig.bytes + chatTemplate.bytes + index.bytes +
     pointerChecks.reduce((n, c) => n + c.bytes, 0) +
-    shards.reduce((n, s) => n + (s.header?.bytesRead ?? 0), 0);
+    shards.reduce((n, s) => n + (s.header?.bytesRead ?? 0), 0) +
+    gguf.reduce((n, g) => n + (g.summary?.bytesRead ?? 0), 0);
 
   return {
     dir,
@@ -165,6 +188,7 @@ export async function inspectFolder(dir: string, name: string = basename(dir)): 
     chatTemplateFile: chatTemplate.template,
     index: index.fact,
     shards,
+    gguf,
     lfsPointers,
     sentinel,
     bytesRead,

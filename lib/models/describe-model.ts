@@ -2,6 +2,8 @@ import { readdir, stat } from "node:fs/promises";
 import { folderSize } from "../fs/folder-size";
 import { modelFolder, readModelText } from "../fs/model-folder";
 import { readJsonObject } from "../fs/read-json-object";
+import { isWhetError } from "../errors";
+import { readGgufHeader, type GgufSummary } from "../gguf/read-gguf-header";
 import { checkModel, type HealthReport } from "../health/check-model";
 import { isWorkspaceClean } from "../workspace/content-hash";
 import { readSentinel } from "../workspace/sentinel";
@@ -36,7 +38,12 @@ export interface DescribedModel {
   config: Record<string, unknown> | null;
   /** The folder a converted workspace was made from, as its sentinel records it; null for anything else. */
   sourcePath: string | null;
+  /** Summaries of the readable top-level `*.gguf` files (a damaged one is a health finding instead). */
+  gguf: GgufSummary[];
 }
+
+/** A repo can hold one GGUF per quantization; more than this are not summarised. */
+const MAX_GGUF_FILES = 16;
 
 /** Model cards are a few kilobytes; only the front matter and first lines matter here. */
 const MAX_README_BYTES = 1024 ** 2;
@@ -77,6 +84,14 @@ export async function describeModel(resolved: ResolvedModel): Promise<DescribedM
   const files = await readdir(path);
   const readme = (await readModelText(folder, "README.md", { maxBytes: MAX_README_BYTES }).catch(() => null)) ?? "";
   const framework = frameworkOf(resolved.name, config, readme, files);
+  const gguf: GgufSummary[] = [];
+  for (const file of files.filter((f) => f.endsWith(".gguf")).sort().slice(0, MAX_GGUF_FILES)) {
+    const summary = await readGgufHeader(folder, file).catch((error: unknown) => {
+      if (isWhetError(error)) return null;
+      throw error;
+    });
+    if (summary) gguf.push(summary);
+  }
   const modelType = modelTypeOf(resolved.name, config, tokenizerConfig);
   const capabilities = modelType === "audio" ? ["audio"] : modelType === "chat" ? ["text-generation", "chat"] : ["text-generation"];
   const runtimeReason = !report.healthy
@@ -93,6 +108,7 @@ export async function describeModel(resolved: ResolvedModel): Promise<DescribedM
     report,
     config,
     sourcePath: typeof sentinel?.source_path === "string" ? sentinel.source_path : null,
+    gguf,
     model: {
       name: resolved.kind === "cache" ? resolved.repoId : path,
       hash: resolved.kind === "cache" && /^[0-9a-f]{40}$/.test(resolved.commit) ? resolved.commit : null,

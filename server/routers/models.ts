@@ -77,7 +77,7 @@ export const modelsRouter = router({
     const roots = { hubCache: ctx.config.hubCache, workspaceRoot: ctx.config.workspaceRoot };
     const resolved = await resolveModel(input.spec, roots);
     const described = await describeModel(resolved);
-    const { model, report, config, path, kind, sourcePath } = described;
+    const { model, report, config, path, kind, sourcePath, gguf } = described;
     const published = kind === "workspace" ? await readPublished(path) : null;
     const parent = kind === "workspace" ? await parentOf(sourcePath, roots) : null;
     // A parent deleted since is named, not linked.
@@ -93,6 +93,7 @@ export const modelsRouter = router({
       parent: parent ? { ...parent, present } : null,
       precision: precisionLabel(config),
       architecture: architectureOf(config),
+      gguf,
     };
   }),
   /** Renames a workspace (its creator or an admin); refuses a name in use. */

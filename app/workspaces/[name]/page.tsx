@@ -3,7 +3,8 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useParams, useRouter, useSearchParams } from "next/navigation";
-import { Suspense, useState } from "react";
+import { Fragment, Suspense, useState } from "react";
+import { ggufFacts } from "../../../lib/gguf/gguf-facts";
 import type { LoadCheck } from "../../../lib/mlx/verify-load";
 import type { AppJob } from "../../../server/services";
 import { ErrorBox } from "../../_components/error-box";
@@ -65,7 +66,7 @@ function Workspace() {
 
   if (model.error) return <ErrorBox error={model.error} />;
   if (!model.data) return <p className="text-sm text-stone-500">Checking {name}…</p>;
-  const { report, model: m, path, kind, published, parent, precision, architecture } = model.data;
+  const { report, model: m, path, kind, published, parent, precision, architecture, gguf } = model.data;
   const hubRepo = kind === "cache" ? m.name : m.origin;
 
   return (
@@ -82,9 +83,15 @@ function Workspace() {
         </div>
         <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-3 gap-y-0.5 text-xs text-stone-500" data-testid="model-facts">
           <dt>Architecture</dt>
-          <dd data-testid="architecture">{architecture ?? "unknown (config.json names no model_type)"}</dd>
+          <dd data-testid="architecture">{architecture ?? gguf[0]?.architecture ?? "unknown (config.json names no model_type)"}</dd>
           <dt>Format</dt>
           <dd>{m.framework} · {m.model_type} · {formatBytes(m.size_bytes)}</dd>
+          {gguf.map((summary) => (
+            <Fragment key={summary.file}>
+              <dt>{summary.file}</dt>
+              <dd className="break-all" data-testid="gguf-summary">{ggufFacts(summary).filter(([label]) => label !== "Architecture").map(([label, value]) => `${label}: ${value}`).join(" · ")}</dd>
+            </Fragment>
+          ))}
           {parent ? (
             <>
               <dt>Made from</dt>

@@ -9,7 +9,10 @@ import { CONFIG_LIMITS } from "../../health/config-numbers";
 import { checkModel } from "../../health/check-model";
 import { readNpz } from "../../npz/read-npz";
 import { encodeNpy, writeNpz } from "../../npz/write-npz";
+import { modelFolder } from "../../fs/model-folder";
+import { readGgufHeader } from "../../gguf/read-gguf-header";
 import { INDEX_FILE } from "../../safetensors/index-file";
+import { encodeGguf, tinyGguf, type GgufField, type GgufValue } from "../encode-gguf";
 import { newSentinel, SENTINEL_FILE, writeSentinel } from "../../workspace/sentinel";
 import { describeValue, int, mutateBytes, mutateJson, mutateTemplate, pick, SPLIT_PATTERNS, trialSeed, type Random } from "./mutate";
 
@@ -27,6 +30,8 @@ export const CASE_KINDS = [
   "generation-config",
   "sentinel",
   "npz",
+  "gguf-header",
+  "gguf-bytes",
 ] as const;
 export type CaseKind = (typeof CASE_KINDS)[number];
 
@@ -41,6 +46,7 @@ export interface FuzzCase {
 export type ReaderOutcome = { reader: string; answer: string } | { reader: string; failure: string };
 
 const SHARD = "model-00001-of-00002.safetensors";
+const GGUF = "model.gguf";
 const CONFIG_FOCUS = [...Object.keys(CONFIG_LIMITS), "model_type", "quantization", "quantization_config", "text_config", "eos_token_id", "tie_word_embeddings", "model_file", "auto_map", "video_processor", "torch_dtype"];
 
 /**
@@ -54,7 +60,19 @@ export interface NpzCorpus {
   bomb: Buffer;
 }
 
-export async function buildCorpus(root: string): Promise<{ base: string; npz: NpzCorpus }> {
+/** A small valid GGUF and where each of its counts, lengths and types lies. */
+export interface GgufCorpus {
+  bytes: Buffer;
+  fields: GgufField[];
+}
+
+export interface Corpus {
+  base: string;
+  npz: NpzCorpus;
+  gguf: GgufCorpus;
+}
+
+export async function buildCorpus(root: string): Promise<Corpus> {
   const base = join(root, "base");
   await makeModel({ dir: base, shards: 2 });
   await writeSentinel(base, newSentinel({ operation: "clone", sourceRepo: "fuzz/base", sourceRevision: "main" }));
@@ -70,6 +88,7 @@ export async function buildCorpus(root: string): Promise<{ base: string; npz: Np
       deflated: deflatedZip(arrays.map((a) => ({ name: `${a.name}.npy`, data: npy(a.descr, a.shape, Buffer.from(a.data)) }))),
       bomb: deflatedZip([{ name: "bomb.npy", data: Buffer.alloc(64 * 2 ** 20), declared: 1024 }]),
     },
+    gguf: tinyGguf(),
   };
 }
 
@@ -148,7 +167,7 @@ function byteDamage(bytes: Buffer, random: Random, changes: string[], file: stri
 const PREFIXES = (size: number, headerSize: number) => [0n, 1n, 7n, 2n ** 63n, 2n ** 64n - 1n, BigInt(size), BigInt(size - 7), BigInt(headerSize + 1), BigInt(headerSize - 1), 100_000_001n];
 
 /** Trial `trial` of a run seeded `seed`: its kind and the damaged files, all from the seed. */
-export async function makeCase(base: string, npz: NpzCorpus, seed: number, trial: number): Promise<FuzzCase> {
+export async function makeCase({ base, npz, gguf }: Corpus, seed: number, trial: number): Promise<FuzzCase> {
   const random = seededRandom(trialSeed(seed, trial));
   const kind = pick(random, CASE_KINDS);
   const files = new Map<string, Buffer | null>();
@@ -225,6 +244,12 @@ export async function makeCase(base: string, npz: NpzCorpus, seed: number, trial
     case "npz":
       files.set("weights.npz", npzCase(npz, random, changes));
       break;
+    case "gguf-header":
+      files.set(GGUF, ggufCase(gguf, random, changes));
+      break;
+    case "gguf-bytes":
+      files.set(GGUF, byteDamage(gguf.bytes, random, changes, GGUF));
+      break;
   }
   return { kind, files, changes };
 }
@@ -273,6 +298,51 @@ function npzCase(npz: NpzCorpus, random: Random, changes: string[]): Buffer {
   }
 }
 
+const GGUF_U32 = [0, 1, 2, 3, 4, 5, 7, 8, 9, 12, 13, 30, 31, 39, 40, 0x03000000, 0x7fffffff, 0xffffffff];
+const ggufU64 = (size: number, at: number) => [0n, 1n, 2n, 63n, 64n, 65_537n, 1_000_001n, 2n ** 20n + 1n, 2n ** 32n, 2n ** 53n, 2n ** 63n, 2n ** 64n - 1n, BigInt(size), BigInt(size - at)];
+
+/**
+ * Damage to a GGUF header: one to three counts, lengths or types set to
+ * extremes, or a file built to strain the reader (arrays nested deep, a
+ * large vocabulary, many metadata keys).
+ */
+function ggufCase(gguf: GgufCorpus, random: Random, changes: string[]): Buffer {
+  const roll = random();
+  if (roll < 0.15) {
+    const depth = 1 + int(random, 12);
+    let value: GgufValue = { type: "uint8", value: 1 };
+    for (let d = 0; d < depth; d++) value = { type: "array", element: value.type, items: [value, value] };
+    changes.push(`${GGUF}: arrays nested ${depth} deep`);
+    return encodeGguf({ metadata: [["general.architecture", { type: "string", value: "llama" }], ["fuzz.deep", value]], tensors: [] }).bytes;
+  }
+  if (roll < 0.2) {
+    const keys = int(random, 70_000);
+    const vocabulary = int(random, 100_000);
+    changes.push(`${GGUF}: ${keys} metadata keys and a ${vocabulary}-token vocabulary`);
+    return encodeGguf({
+      metadata: [
+        ["tokenizer.ggml.tokens", { type: "array", element: "string", items: Array.from({ length: vocabulary }, (_, i) => ({ type: "string" as const, value: `t${i}` })) }],
+        ...Array.from({ length: keys }, (_, i): [string, GgufValue] => [`fuzz.k${i}`, { type: "uint32", value: i }]),
+      ],
+      tensors: [],
+    }).bytes;
+  }
+  const bytes = Buffer.from(gguf.bytes);
+  for (let n = 1 + int(random, 3); n > 0; n--) {
+    const field = pick(random, gguf.fields);
+    if (field.size === 4) {
+      const value = random() < 0.8 ? pick(random, GGUF_U32) : int(random, 2 ** 32);
+      bytes.writeUInt32LE(value, field.at);
+      changes.push(`${GGUF}: ${field.name} set to ${value}`);
+    } else {
+      const value = random() < 0.8 ? pick(random, ggufU64(bytes.length, field.at)) : BigInt(int(random, 2 ** 20));
+      bytes.writeBigUInt64LE(value, field.at);
+      changes.push(`${GGUF}: ${field.name} set to ${value}`);
+    }
+  }
+  return bytes;
+}
+
 /** Writes a case's files into the trial folder (a copy of `base`). */
 export async function applyCase(dir: string, fuzzCase: FuzzCase): Promise<void> {
   for (const [file, bytes] of fuzzCase.files) {
@@ -305,7 +375,7 @@ async function answer(reader: string, run: () => Promise<string>): Promise<Reade
   }
 }
 
-/** Runs the readers a case reaches: health for every case, convert planning for weights and config, the .npz reader for archives. */
+/** Runs the readers a case reaches: health for every case, convert planning for weights and config, the .npz and GGUF readers for theirs. */
 export async function runCase(dir: string, kind: CaseKind): Promise<ReaderOutcome[]> {
   const outcomes = [await answer("checkModel", async () => {
     const report = await checkModel(dir);
@@ -319,6 +389,12 @@ export async function runCase(dir: string, kind: CaseKind): Promise<ReaderOutcom
       let arrays = 0;
       for await (const entry of readNpz(join(dir, "weights.npz"))) arrays += entry.data.length >= 0 ? 1 : 0;
       return `${arrays} arrays`;
+    }));
+  }
+  if (kind.startsWith("gguf")) {
+    outcomes.push(await answer("readGgufHeader", async () => {
+      const summary = await readGgufHeader(await modelFolder(dir), GGUF);
+      return `gguf ${summary.tensorCount} tensors`;
     }));
   }
   return outcomes;

@@ -9,7 +9,8 @@ import { applyCase, buildCorpus, makeCase, prepareTrialFolder, restoreCase, runC
 import type { SubjectReply, SubjectRequest } from "./run-fuzz";
 
 const root = await mkdtemp(join(tmpdir(), "whet-fuzz-"));
-const { base, npz } = await buildCorpus(root);
+const corpus = await buildCorpus(root);
+const { base } = corpus;
 const trialDir = join(root, "trial");
 await prepareTrialFolder(trialDir, base);
 
@@ -23,7 +24,7 @@ const send = (reply: SubjectReply) => process.send?.(reply);
 
 process.on("message", (request: SubjectRequest) => {
   void (async () => {
-    const fuzzCase = await makeCase(base, npz, request.seed, request.trial);
+    const fuzzCase = await makeCase(corpus, request.seed, request.trial);
     await applyCase(trialDir, fuzzCase);
     const started = performance.now();
     const outcomes = await runCase(trialDir, fuzzCase.kind);

@@ -10,8 +10,12 @@ describe("fuzz drill (a small run of `npm run drill:fuzz`)", () => {
     expect(report.health.polls).toBeGreaterThan(0);
     expect(report.health.unanswered).toBe(0);
     // The damage reached the readers: every kind of case ran, and they answered with findings and typed errors.
-    expect(Object.keys(report.kinds)).toHaveLength(12);
+    expect(Object.keys(report.kinds)).toHaveLength(14);
+    expect(report.kinds["gguf-header"]).toBeGreaterThan(0);
     expect(Object.keys(report.answers).some((a) => a.startsWith("error "))).toBe(true);
     expect(report.answers["config-number-invalid"]).toBeGreaterThan(0);
+    // GGUF damage reached the GGUF reader: refused with its typed errors, and as health findings.
+    expect(Object.keys(report.answers).filter((a) => a.startsWith("error gguf_")).length).toBeGreaterThan(1);
+    expect(report.answers["gguf-invalid"]).toBeGreaterThan(0);
   });
 });
