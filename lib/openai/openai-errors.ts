@@ -8,7 +8,7 @@ function statusFor(code: string): number {
   if (code.endsWith("not_found") || code === "model_not_cached" || code === "hash_not_found") return 404;
   if (code === "prompt_too_large" || code === "request_too_large") return 413;
   if (code === "model_not_runnable" || code === "load_failed" || code === "generation_failed" || code === "runner_request_timeout") return 422;
-  if (code === "runner_crashed" || code === "runner_crash_loop" || code === "runner_stopped" || code === "rank_lost" || code === "group_failed") return 503;
+  if (code === "runner_crashed" || code === "runner_crash_loop" || code === "runner_stopped" || code === "runners_busy" || code === "rank_lost" || code === "group_failed") return 503;
   return 500;
 }
 

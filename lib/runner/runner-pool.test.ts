@@ -63,3 +63,47 @@ describe("runner pool: every kind of model spec chats end to end", () => {
     expect(pool.list()).toHaveLength(3);
   });
 });
+
+describe("runner pool: memory bounded by the models kept loaded", () => {
+  it("a request for another model waits while every loaded model answers, is refused past its wait, and loads once one finishes", async () => {
+    const root = await tempDir();
+    const workspaceRoot = join(root, "workspaces");
+    await makeModel({ dir: join(workspaceRoot, "a"), seed: 31 });
+    await makeModel({ dir: join(workspaceRoot, "b"), seed: 32 });
+    const pool = createRunnerPool({ config: { ...config, hubCache: join(root, "hub"), workspaceRoot }, maxRunners: 1, roomWaitMs: 3000 });
+    onTestFinished(() => pool.stopAll());
+
+    const { runner: a } = await pool.runnerFor("a");
+    const events = a.generate({ prompt: "Once upon a time" }, generationParamsSchema.parse({ maxTokens: 64, temperature: 0, repetitionPenalty: null }))[Symbol.asyncIterator]();
+    while ((await events.next()).value?.type !== "delta");
+    // Held mid-reply: the one loaded model stays busy for as long as this test wants.
+    const pid = a.status().pid as number;
+    process.kill(pid, "SIGSTOP");
+    let resumed = false;
+    onTestFinished(() => {
+      if (!resumed) process.kill(pid, "SIGCONT");
+    });
+
+    const refusedAt = Date.now();
+    await expect(pool.runnerFor("b")).rejects.toMatchObject({ code: "runners_busy", message: expect.stringContaining("b cannot be loaded now") });
+    expect(Date.now() - refusedAt).toBeGreaterThanOrEqual(2900);
+    expect(pool.list().map((r) => r.name)).toEqual(["a"]);
+
+    // Once a's reply ends, b's request gets the room; never two models at once.
+    const counts: number[] = [];
+    const sample = () => counts.push(pool.list().length);
+    sample();
+    const sampler = setInterval(sample, 20);
+    const waiting = pool.runnerFor("b");
+    process.kill(pid, "SIGCONT");
+    resumed = true;
+    let last;
+    do last = await events.next();
+    while (!last.done);
+    const { runner: b } = await waiting;
+    clearInterval(sampler);
+    expect(b.path).toBe(join(workspaceRoot, "b"));
+    expect(pool.list().map((r) => r.name)).toEqual(["b"]);
+    expect(Math.max(...counts)).toBe(1);
+  });
+});

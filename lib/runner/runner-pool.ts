@@ -1,4 +1,6 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { WhetConfig } from "../config";
+import { WhetError } from "../errors";
 import { walkSafeModelFolder } from "../fs/walk-model-folder";
 import { createDistributedRunner } from "../distributed/distributed-runner";
 import { checkPlan, type GroupPlan, type GroupRequest, type PlanCheckDeps } from "../distributed/plan-check";
@@ -12,6 +14,12 @@ export interface RunnerPoolOptions {
   pingTimeoutMs?: number;
   /** Models kept loaded at once; the least recently used idle one is stopped to make room. */
   maxRunners?: number;
+  /**
+   * How long a request for another model waits, when every loaded model is
+   * answering, for one of them to finish; then it is refused. Memory stays
+   * bounded by maxRunners however many models a team asks for.
+   */
+  roomWaitMs?: number;
   /** Whether specs may be paths (a CLI's own pool); the app's pool takes names only. */
   allowPaths?: boolean;
   /** What the distributed plan check may ask (tests give it a small machine). */
@@ -39,7 +47,7 @@ export function runnerName(spec: string, model: ResolvedModel): string {
 }
 
 export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
-  const { config, maxRunners = 2 } = options;
+  const { config, maxRunners = 2, roomWaitMs = 60_000 } = options;
   // Keyed by folder: `org/name` and `org/name@<its commit>` share one loaded model.
   const runners = new Map<string, { runner: ModelRunner; usedAt: number }>();
   // Models placed on a group, by folder: kept across idle stops, dropped by stop().
@@ -50,13 +58,28 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
     return { model, name: runnerName(spec, model) };
   }
 
-  /** Stops idle runners until there is room for `path`'s; never the one `path` needs (a concurrent call may have made it meanwhile). */
-  async function makeRoom(path: string) {
+  /**
+   * Stops idle runners until there is room for `path`'s, waiting (bounded)
+   * while all are busy; never the one `path` needs (a concurrent call may
+   * have made it meanwhile).
+   */
+  async function makeRoom(path: string, name: string) {
+    const deadline = Date.now() + roomWaitMs;
     while (!runners.has(path) && runners.size >= maxRunners) {
       const idle = [...runners.entries()]
         .filter(([, r]) => !r.runner.status().busy && r.runner.status().queued === 0)
         .sort((a, b) => a[1].usedAt - b[1].usedAt)[0];
-      if (!idle) return;
+      if (!idle) {
+        if (Date.now() >= deadline) {
+          throw new WhetError(
+            "runners_busy",
+            `${name} cannot be loaded now: the ${maxRunners} models kept loaded are all answering other requests`,
+            "Try again when one of those replies has finished.",
+          );
+        }
+        await sleep(100);
+        continue;
+      }
       runners.delete(idle[0]);
       await idle[1].runner.stop();
     }
@@ -77,7 +100,7 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
       if (!runners.has(model.path)) {
         // mlx-lm would follow a link out of the folder or block on a FIFO: such a folder never reaches a runner.
         await walkSafeModelFolder(model.path);
-        await makeRoom(model.path);
+        await makeRoom(model.path, name);
       }
       // Checked again after the await: a concurrent call for the same folder may have made it meanwhile.
       let entry = runners.get(model.path);
