@@ -36,15 +36,16 @@ export function createServices(
   const auth = createAuthServices(db, config, options.now);
   const jobs = createJobRuntime({ db, config, operations: OPERATIONS, configFor: (owner) => configForUser(config, auth, owner), ...options });
   const runners = createRunnerPool({ config });
+  const chats = openChatStore(db, config.dataDir);
   return {
     config,
     db,
     jobs,
     runners,
-    chats: openChatStore(db, config.dataDir),
+    chats,
     replies: createActiveReplies(),
     auth,
-    workspaces: createWorkspaceActions(config, jobs),
+    workspaces: createWorkspaceActions(config, jobs, chats),
     async close() {
       await Promise.all([jobs.close(), runners.stopAll()]);
       db.close();

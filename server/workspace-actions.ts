@@ -1,4 +1,5 @@
 import { join, resolve } from "node:path";
+import type { ChatStore } from "../lib/chat/chat-store";
 import type { WhetConfig } from "../lib/config";
 import { WhetError } from "../lib/errors";
 import { deleteWorkspace } from "../lib/workspace/delete-workspace";
@@ -25,12 +26,15 @@ function assertNoJobUses(jobs: Jobs, name: string, workspaceRoot: string): void 
   }
 }
 
-export function createWorkspaceActions(config: WhetConfig, jobs: Jobs): WorkspaceActions {
+export function createWorkspaceActions(config: WhetConfig, jobs: Jobs, chats: Pick<ChatStore, "renameModel">): WorkspaceActions {
   const roots = { workspaceRoot: config.workspaceRoot, hubCache: config.hubCache };
   return {
     async rename(name, to) {
       assertNoJobUses(jobs, name, config.workspaceRoot);
-      return renameWorkspace(name, to, roots);
+      const renamed = await renameWorkspace(name, to, roots);
+      // Conversations name their model: they follow it to its new name.
+      chats.renameModel(name, to);
+      return renamed;
     },
     async remove(name) {
       assertNoJobUses(jobs, name, config.workspaceRoot);

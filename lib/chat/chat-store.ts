@@ -51,6 +51,8 @@ export interface ChatStore {
   addMessage(input: { conversationId: string; role: StoredMessage["role"]; content: string; stats?: ReplyStats | null }): StoredMessage;
   /** Removes the last reply so it can be generated again; returns it, or null if the last message is not a reply. */
   dropLastReply(conversationId: string): StoredMessage | null;
+  /** Moves every conversation on model `from` to `to` (a workspace renamed); returns how many moved. */
+  renameModel(from: string, to: string): number;
 }
 
 const SCHEMA = `
@@ -194,6 +196,9 @@ export function openChatStore(db: AppDatabase, dataDir: string): ChatStore {
     },
     deleteConversation(id) {
       db.prepare("DELETE FROM conversations WHERE id = ?").run(id);
+    },
+    renameModel(from, to) {
+      return db.prepare("UPDATE conversations SET model = ? WHERE model = ?").run(to, from).changes;
     },
     addMessage(input) {
       const current = conversation(input.conversationId);

@@ -65,7 +65,10 @@ describe("ownership, quotas and Hub tokens in team mode", () => {
     await expect(as("bob").models.remove({ name: "machine" })).rejects.toMatchObject({ code: "FORBIDDEN" });
     await expect(as("bob").models.rename({ name: "bobs", to: "machine" })).rejects.toMatchObject({ code: "BAD_REQUEST", message: "A workspace called machine already exists" });
     await expect(as("bob").models.rename({ name: "bobs", to: "../out" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    const chat = services.chats.createConversation({ model: "bobs", owner: "someone" });
     expect(await as("bob").models.rename({ name: "bobs", to: "bobs-2" })).toMatchObject({ to: "bobs-2", path: join(config.workspaceRoot, "bobs-2") });
+    // Conversations on it follow it to its new name.
+    expect(services.chats.getConversation(chat.id).conversation.model).toBe("bobs-2");
     // A queued job would lose its folder.
     await as("ada").operations.start({ kind: "verify-load", spec: "bobs-2" });
     await expect(as("ada").models.remove({ name: "bobs-2" })).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringContaining("is in use by the job") });

@@ -55,6 +55,8 @@ function ownChats(chats: ChatStore, principal: Principal): ChatStore {
     deleteConversation: (id) => (mine(id), chats.deleteConversation(id)),
     addMessage: (input) => (mine(input.conversationId), chats.addMessage(input)),
     dropLastReply: (id) => (mine(id), chats.dropLastReply(id)),
+    // Everyone's conversations follow a renamed workspace; only the workspace rename (owner or admin) calls it.
+    renameModel: (from, to) => chats.renameModel(from, to),
   };
 }
 
