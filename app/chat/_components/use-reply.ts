@@ -29,7 +29,11 @@ export function useReply() {
     subscription.current?.unsubscribe();
     subscription.current = null;
     setLive(null);
-    void queryClient.invalidateQueries({ queryKey: trpc.chat.conversation.queryKey() });
+    // The conversation's first fetch may still be in flight, begun before this reply was saved. TanStack
+    // keeps a fetch in flight for a query that has no data yet instead of starting another, so that
+    // stale answer would stand (a tab then showed "no reply yet"): it is cancelled and fetched anew.
+    const conversation = { queryKey: trpc.chat.conversation.queryKey() };
+    void queryClient.cancelQueries(conversation).then(() => queryClient.invalidateQueries(conversation));
     void queryClient.invalidateQueries({ queryKey: trpc.chat.conversations.queryKey() });
     void queryClient.invalidateQueries({ queryKey: trpc.chat.runners.queryKey() });
   }, [queryClient, trpc]);
