@@ -59,6 +59,8 @@ export interface RemoteEnv {
   url: string | null;
   token: string | null;
   fingerprint: string | null;
+  /** WHET_INSECURE=1: the token may go over plain http:// to another machine. */
+  insecure: boolean;
 }
 
 const envSchema = z.object({
@@ -92,6 +94,7 @@ const envSchema = z.object({
   WHET_URL: z.url({ message: "WHET_URL must be an http(s) URL such as https://whetstone.local:3100", protocol: /^https?$/ }).optional(),
   WHET_TOKEN: z.string().max(512).optional(),
   WHET_FINGERPRINT: z.string().max(200).optional(),
+  WHET_INSECURE: z.enum(["0", "1"]).optional(),
   WHET_QUOTA_CHAT_PER_MINUTE: z.coerce.number({ message: "WHET_QUOTA_CHAT_PER_MINUTE must be a whole number" }).int().min(1, "WHET_QUOTA_CHAT_PER_MINUTE must be at least 1").max(100_000).optional(),
 });
 
@@ -171,7 +174,8 @@ export function loadConfig(env: Env = process.env): WhetConfig {
     endpoint: (e.HF_ENDPOINT ?? demoHub?.url ?? "https://huggingface.co").replace(/\/+$/, ""),
     endpointFrom: e.HF_ENDPOINT ? "HF_ENDPOINT" : demoHub ? "demo-hub" : "default",
     // The demo hub's own token (not a secret) lets pushes into its demo-user namespace work, as in the app.
-    token: e.HF_TOKEN ?? demoHub?.token ?? null,
+    // Only the demo hub's token goes to the demo hub: a real HF_TOKEN never follows a file's URL.
+    token: demoHub ? demoHub.token : (e.HF_TOKEN ?? null),
     demoHub: e.WHET_DEMO_HUB === "1" || demoHub !== null,
     workspaceRoot: e.WHET_WORKSPACES ? expand(e.WHET_WORKSPACES) : join(dataDir, "workspaces"),
     dataDir,
@@ -187,7 +191,7 @@ export function loadConfig(env: Env = process.env): WhetConfig {
       sessionIdleMinutes: e.WHET_SESSION_IDLE_MINUTES ?? 480,
       quotas: { concurrentJobs: e.WHET_QUOTA_JOBS ?? 4, chatPerMinute: e.WHET_QUOTA_CHAT_PER_MINUTE ?? 30 },
     },
-    remote: { name: e.WHET_REMOTE ?? null, url: e.WHET_URL ?? null, token: e.WHET_TOKEN ?? null, fingerprint: e.WHET_FINGERPRINT ?? null },
+    remote: { name: e.WHET_REMOTE ?? null, url: e.WHET_URL ?? null, token: e.WHET_TOKEN ?? null, fingerprint: e.WHET_FINGERPRINT ?? null, insecure: e.WHET_INSECURE === "1" },
   };
 }
 

@@ -11,7 +11,9 @@ import { z } from "zod";
  */
 export const demoHubFile = (dataDir: string) => join(dataDir, "demo-hub.json");
 
-const fileSchema = z.object({ url: z.url({ protocol: /^https?$/ }), token: z.string().max(200), pid: z.number().int().positive() });
+// The demo hub listens on loopback only: a file naming any other host is not ours, and no token goes there.
+const LOOPBACK_URL = /^http:\/\/(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|\[::1\]):\d{1,5}$/;
+const fileSchema = z.object({ url: z.string().max(100).regex(LOOPBACK_URL), token: z.string().max(200), pid: z.number().int().positive() });
 export type DemoHub = z.infer<typeof fileSchema>;
 
 export async function writeDemoHubFile(dataDir: string, hub: DemoHub): Promise<void> {

@@ -19,6 +19,8 @@ def main():
     if args.get("token"):
         os.environ["HF_TOKEN"] = args["token"]
     os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
+    # Hours of progress bars on stderr would fill the buffer the ssh caller keeps.
+    os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] = "1"
     os.environ.pop("HF_HUB_OFFLINE", None)
     from huggingface_hub import snapshot_download
 

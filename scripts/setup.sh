@@ -76,9 +76,13 @@ if [ "$(uname -s)" = Linux ] && [ ! -x /usr/sbin/sshd ]; then
   # forbids starting it during the install, and it is disabled for later boots.
   policy=/usr/sbin/policy-rc.d
   made_policy=""
-  if [ ! -e "$policy" ]; then printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null && $sudo chmod 755 "$policy" && made_policy=1; fi
+  if [ ! -e "$policy" ]; then
+    # Removed even when the install fails: left behind, it would stop every later package's service.
+    trap '$sudo rm -f /usr/sbin/policy-rc.d' EXIT
+    printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null && $sudo chmod 755 "$policy" && made_policy=1
+  fi
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq openssh-server >/dev/null
-  [ -n "$made_policy" ] && $sudo rm -f "$policy"
+  if [ -n "$made_policy" ]; then $sudo rm -f "$policy"; trap - EXIT; fi
   if command -v systemctl >/dev/null; then $sudo systemctl disable --now ssh.service ssh.socket >/dev/null 2>&1 || true; fi
 fi
 if [ "$(uname -s)" = Linux ] && [ "$(id -u)" -eq 0 ]; then mkdir -p /run/sshd; fi

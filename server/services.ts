@@ -45,7 +45,7 @@ export function createServices(
     chats,
     replies: createActiveReplies(),
     auth,
-    workspaces: createWorkspaceActions(config, jobs, chats),
+    workspaces: createWorkspaceActions(config, jobs, chats, runners),
     async close() {
       await Promise.all([jobs.close(), runners.stopAll()]);
       db.close();

@@ -1,11 +1,12 @@
 import { WhetError } from "../../lib/errors";
 import { normalizeFingerprint } from "../../lib/remote/fingerprint";
+import { assertSafeTransport } from "../../lib/remote/remote-fetch";
 import { readRemotes, REMOTE_NAME, remotesFile, writeRemotes } from "../../lib/remote/remote-store";
 import { UsageError, type Command } from "../command";
 import { remoteClient, remoteError } from "../remote/remote-client";
 import type { RemoteTarget } from "../remote/remote-target";
 
-const USAGE = "whet remote add NAME URL (--token T | --token-stdin) [--fingerprint SHA256:…] [--offline] | list | remove NAME";
+const USAGE = "whet remote add NAME URL (--token T | --token-stdin) [--fingerprint SHA256:…] [--insecure] [--offline] | list | remove NAME";
 
 /**
  * Asks the remote who it is before anything is saved, so that a wrong URL,
@@ -46,7 +47,7 @@ export const remoteCommand: Command = {
   name: "remote",
   summary: "Save, list and remove remote Whetstones (URL, API token, certificate fingerprint) for --remote",
   usage: USAGE,
-  options: { token: { type: "string" }, "token-stdin": { type: "boolean" }, fingerprint: { type: "string" }, offline: { type: "boolean" } },
+  options: { token: { type: "string" }, "token-stdin": { type: "boolean" }, fingerprint: { type: "string" }, offline: { type: "boolean" }, insecure: { type: "boolean" } },
   async run(positionals, values, ctx) {
     const [action, name, url] = positionals;
     const remotes = await readRemotes(ctx.config.dataDir);
@@ -60,9 +61,11 @@ export const remoteCommand: Command = {
         if (/\s/.test(token) || token.length > 512) throw new WhetError("invalid_token", "That is not an API token: it has spaces or is too long", "Paste the token `whet tokens create` or the Account page printed, alone on the line.");
         const fingerprint = typeof values.fingerprint === "string" ? normalizeFingerprint(values.fingerprint) : null;
         if (fingerprint && !origin.startsWith("https:")) throw new UsageError("--fingerprint pins a TLS certificate: use an https:// URL");
+        const insecure = values.insecure === true;
+        assertSafeTransport(new URL(origin), { token, insecure, label: name });
         // --offline: saved unchecked, for a Whetstone that is not running yet.
-        const checked = values.offline === true ? null : await checkRemote({ label: name, url: origin, token, fingerprint });
-        await writeRemotes(ctx.config.dataDir, { ...remotes, [name]: { url: origin, token, fingerprint } });
+        const checked = values.offline === true ? null : await checkRemote({ label: name, url: origin, token, fingerprint, insecure });
+        await writeRemotes(ctx.config.dataDir, { ...remotes, [name]: { url: origin, token, fingerprint, ...(insecure ? { insecure } : {}) } });
         const data = { name, url: origin, fingerprint, token_saved: true, checked: checked !== null, file: remotesFile(ctx.config.dataDir) };
         return {
           ok: true,

@@ -25,7 +25,7 @@ export async function remoteChat(
   onText: (text: string) => void,
   signal: AbortSignal,
 ): Promise<CollectedReply> {
-  const fetcher = remoteFetch({ token: target.token, fingerprint: target.fingerprint, label: target.label, idleTimeoutMs: 300_000 });
+  const fetcher = remoteFetch({ token: target.token, fingerprint: target.fingerprint, label: target.label, insecure: target.insecure === true, idleTimeoutMs: 300_000 });
   const started = performance.now();
   const response = await fetcher(`${target.url.replace(/\/+$/, "")}/v1/chat/completions`, {
     method: "POST",

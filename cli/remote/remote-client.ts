@@ -11,7 +11,7 @@ export type RemoteClient = ReturnType<typeof createTRPCClient<AppRouter>>;
 
 /** The app's tRPC API on a remote Whetstone, as the browser uses it: superjson, one request per call, subscriptions as event streams. */
 export function remoteClient(target: RemoteTarget): RemoteClient {
-  const fetcher = remoteFetch({ token: target.token, fingerprint: target.fingerprint, label: target.label });
+  const fetcher = remoteFetch({ token: target.token, fingerprint: target.fingerprint, label: target.label, insecure: target.insecure === true });
   const url = `${target.url.replace(/\/+$/, "")}/api/trpc`;
   return createTRPCClient<AppRouter>({
     links: [

@@ -10,6 +10,7 @@ export interface RemoteTarget {
   url: string;
   token: string | null;
   fingerprint: string | null;
+  insecure?: boolean;
 }
 
 /** `--remote NAME` first, then WHET_REMOTE, then WHET_URL; null runs the command on this machine. */
@@ -28,5 +29,6 @@ export async function resolveRemote(flag: string | null, config: WhetConfig): Pr
     url: config.remote.url,
     token: config.remote.token,
     fingerprint: config.remote.fingerprint ? normalizeFingerprint(config.remote.fingerprint) : null,
+    insecure: config.remote.insecure,
   };
 }

@@ -188,6 +188,9 @@ describe("whet --remote against a team-mode Whetstone", () => {
     expect(saved).toContain("team");
     expect(saved).not.toContain("imposter");
     expect(saved).not.toContain("bogus");
+    // A token over plain HTTP to another machine is refused before any connection is made.
+    const plain = await whet(["remote", "add", "lan", "http://whetstone.example:3100", "--token", "wht_x", "--json"]);
+    expect(plain.json?.error).toMatchObject({ type: "insecure_remote", hint: expect.stringContaining("--tls") });
     // Saved unchecked (--offline), it is refused at use, still before the token is sent.
     expect((await whet(["remote", "add", "imposter", url, "--token", tokens.unused, "--fingerprint", wrong, "--offline"])).code).toBe(0);
     const refused = await whet(["--remote", "imposter", "list", "--json"]);

@@ -10,6 +10,9 @@ import { fileTypeName, GGML_TYPES } from "./ggml-types";
  * merges) stay well under 64 MiB; llama.cpp itself refuses tensor names of 64
  * bytes or more and tensors of more than 4 dimensions.
  */
+/** GGUF files read per folder: a repo of one model in many quantizations has a dozen; more is not read. */
+export const MAX_GGUF_FILES = 16;
+
 export const GGUF_LIMITS = {
   headerBytes: 64 * 2 ** 20,
   metadataKeys: 65_536,

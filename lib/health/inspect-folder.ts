@@ -4,7 +4,7 @@ import { modelFolder, openModelFile, readModelText, type ModelFolder } from "../
 import { readModelJson, type JsonFile } from "../fs/read-json-object";
 import { isUnsafeFileError, type UnsafeEntry } from "../fs/unsafe-file";
 import { walkModelFolder } from "../fs/walk-model-folder";
-import { readGgufHeader, type GgufSummary } from "../gguf/read-gguf-header";
+import { MAX_GGUF_FILES, readGgufHeader, type GgufSummary } from "../gguf/read-gguf-header";
 import { readSafetensorsHeaderFrom, type SafetensorsHeader } from "../safetensors/read-header";
 import { INDEX_FILE, parseIndex, type SafetensorsIndex } from "../safetensors/index-file";
 import { readSentinelState, SENTINEL_FILE, type SentinelState } from "../workspace/sentinel";
@@ -168,7 +168,9 @@ export async function inspectFolder(dir: string, name: string = basename(dir)): 
   const shardFiles = files.filter((f) => !f.path.includes("/") && f.path.endsWith(".safetensors"));
   const shards = await Promise.all(shardFiles.map((file) => readShard(folder, file, pointerOf.get(file.path) ?? false)));
   const ggufFiles = files.filter((f) => !f.path.includes("/") && f.path.endsWith(".gguf") && !f.brokenLink && !pointerOf.get(f.path));
-  const gguf = await Promise.all(ggufFiles.map((file) => readGguf(folder, file)));
+  // One at a time and at most MAX_GGUF_FILES: each header read may walk up to 64 MiB.
+  const gguf: Awaited<ReturnType<typeof readGguf>>[] = [];
+  for (const file of [...ggufFiles].sort((a, b) => a.path.localeCompare(b.path)).slice(0, MAX_GGUF_FILES)) gguf.push(await readGguf(folder, file));
 
   const bytesRead =
     config.bytes + tokenizerConfig.bytes + tokenizer.bytes + generationConfig.bytes + chatTemplate.bytes + index.bytes +

@@ -7,8 +7,10 @@ import type { TensorInfo } from "../safetensors/read-header";
 
 /** The largest real checkpoints have about 160 shards; more is a listing nobody should make us walk. */
 export const MAX_SHARDS = 256;
-/** All headers together: a shard's own cap is the spec's 100 MB, this bounds what a page can make us hold. */
-export const MAX_TOTAL_HEADER_BYTES = 200_000_000;
+/** All headers together (real ones are a few MB): each is reserved before it is fetched, so this bounds what a page can make us hold. */
+export const MAX_TOTAL_HEADER_BYTES = 64_000_000;
+/** The whole count, every shard included: a page is not kept waiting on a slow Hub. */
+const COUNT_TIMEOUT_MS = 60_000;
 const CONCURRENCY = 4;
 
 export interface RemoteParameterCount extends ParameterCount {
@@ -37,24 +39,27 @@ export async function countRemoteParameters(
   const tensors: TensorInfo[] = [];
   let bytesRead = 0;
   let next = 0;
-  // One refused shard ends the count: the other workers take no further shard.
-  let failed = false;
+  // One refused shard ends the count: the requests in flight are aborted, and no further shard is taken.
+  const stop = new AbortController();
+  const signal = AbortSignal.any([stop.signal, AbortSignal.timeout(COUNT_TIMEOUT_MS), ...(call.signal ? [call.signal] : [])]);
+  const bounded: HubCall = { ...call, signal };
+  const reserve = (headerSize: number) => {
+    bytesRead += 8 + headerSize;
+    if (bytesRead > MAX_TOTAL_HEADER_BYTES) {
+      throw new WhetError(
+        "headers_too_large",
+        `The safetensors headers of ${repoId} add up to more than ${MAX_TOTAL_HEADER_BYTES / 1_000_000} MB.`,
+        "The parameter count is left out; no real model has headers this large, so check the repository.",
+      );
+    }
+  };
   const worker = async () => {
-    while (next < shards.length && !failed) {
+    while (next < shards.length && !stop.signal.aborted) {
       const shard = shards[next++] as string;
-      const header = await readRemoteSafetensorsHeader(call, hubFileUrl(call.access.hubUrl, repoId, commit, shard), shard).catch((error: unknown) => {
-        failed = true;
+      const header = await readRemoteSafetensorsHeader(bounded, hubFileUrl(call.access.hubUrl, repoId, commit, shard), shard, reserve).catch((error: unknown) => {
+        stop.abort();
         throw error;
       });
-      bytesRead += header.bytesRead;
-      if (bytesRead > MAX_TOTAL_HEADER_BYTES) {
-        failed = true;
-        throw new WhetError(
-          "headers_too_large",
-          `The safetensors headers of ${repoId} add up to more than ${MAX_TOTAL_HEADER_BYTES / 1_000_000} MB.`,
-          "The parameter count is left out; no real model has headers this large, so check the repository.",
-        );
-      }
       tensors.push(...header.tensors);
     }
   };

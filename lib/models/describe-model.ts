@@ -3,7 +3,7 @@ import { folderSize } from "../fs/folder-size";
 import { modelFolder, readModelText } from "../fs/model-folder";
 import { readJsonObject } from "../fs/read-json-object";
 import { isWhetError } from "../errors";
-import { readGgufHeader, type GgufSummary } from "../gguf/read-gguf-header";
+import { MAX_GGUF_FILES, readGgufHeader, type GgufSummary } from "../gguf/read-gguf-header";
 import { checkModel, type HealthReport } from "../health/check-model";
 import { isWorkspaceClean } from "../workspace/content-hash";
 import { readSentinel } from "../workspace/sentinel";
@@ -43,7 +43,6 @@ export interface DescribedModel {
 }
 
 /** A repo can hold one GGUF per quantization; more than this are not summarised. */
-const MAX_GGUF_FILES = 16;
 
 /** Model cards are a few kilobytes; only the front matter and first lines matter here. */
 const MAX_README_BYTES = 1024 ** 2;

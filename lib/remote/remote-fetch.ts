@@ -15,6 +15,21 @@ export interface RemoteFetchOptions {
   idleTimeoutMs?: number;
   /** How the remote is named in messages and fixes (`team`, or WHET_URL). */
   label: string;
+  /** Allows the token over plain http:// to another machine (`remote add --insecure`, WHET_INSECURE=1). */
+  insecure?: boolean;
+}
+
+/** A token over plain HTTP to another machine can be read by anyone on the network: refused unless asked for. */
+export function assertSafeTransport(url: URL, options: Pick<RemoteFetchOptions, "token" | "insecure" | "label">): void {
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  const loopback = host === "localhost" || host === "::1" || /^127\./.test(host);
+  if (url.protocol === "http:" && options.token && !loopback && !options.insecure) {
+    throw new WhetError(
+      "insecure_remote",
+      `${url.origin} is plain HTTP on another machine: the API token would cross the network unencrypted`,
+      "Start team mode there with --tls and pin the fingerprint it prints (`whet remote add NAME https://… --fingerprint SHA256:… --token-stdin`), or accept the risk with --insecure (WHET_INSECURE=1 for WHET_URL).",
+    );
+  }
 }
 
 export type RemoteFetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -80,6 +95,7 @@ export function remoteFetch(options: RemoteFetchOptions): RemoteFetch {
   const idleMs = options.idleTimeoutMs ?? 120_000;
   return async (input, init = {}) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
+    assertSafeTransport(url, options);
     const headers: OutgoingHttpHeaders = Object.fromEntries(new Headers(init.headers).entries());
     headers.host = url.host;
     if (options.token) headers.authorization = `Bearer ${options.token}`;

@@ -11,6 +11,8 @@ const remoteSchema = z.object({
   token: z.string().min(1).max(512).nullable(),
   /** The pinned SHA-256 of a self-signed certificate, `AB:CD:…`; null trusts the system's certificate authorities. */
   fingerprint: z.string().regex(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/).nullable(),
+  /** Saved with --insecure: the token may cross the network unencrypted (http:// to another machine). */
+  insecure: z.boolean().optional(),
 });
 const fileSchema = z.object({ remotes: z.record(z.string().regex(REMOTE_NAME), remoteSchema) });
 

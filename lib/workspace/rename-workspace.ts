@@ -63,8 +63,9 @@ async function relinkChildren(moves: Map<string, string>, workspaceRoot: string)
     const sentinel = await readSentinel(dir);
     const moved = typeof sentinel?.source_path === "string" ? moves.get(sentinel.source_path) : undefined;
     if (moved === undefined) continue;
-    await updateSentinel(dir, { source_path: moved });
-    relinked.push(entry.name);
+    // The rename has happened: a child that cannot be relinked keeps its old lineage, and the rest go on.
+    const done = await updateSentinel(dir, { source_path: moved }).then(() => true, () => false);
+    if (done) relinked.push(entry.name);
   }
   return relinked;
 }

@@ -33,7 +33,8 @@ export type RouteRule = Rule | { role: "public" } | { role: "procedures" };
 const read: Rule = { role: "viewer", scope: "read" };
 const chat: Rule = { role: "viewer", scope: "chat" };
 const write: Rule = { role: "member", scope: "write" };
-const admin: Rule = { role: "admin", scope: "admin" };
+export const ADMIN_RULE: Rule = { role: "admin", scope: "admin" };
+const admin = ADMIN_RULE;
 const ownAccount: Rule = { role: "viewer", scope: "none" };
 
 const job = (input: Record<string, unknown>) => ({ action: String(input.kind ?? "job"), target: targetOf(input) });

@@ -5,7 +5,7 @@ import type { Role } from "../../lib/auth/roles";
 import { WhetError } from "../../lib/errors";
 import { recordProcedure } from "../auth/audit-procedure";
 import { configForUser } from "../auth/hub-config";
-import { PROCEDURES } from "../auth/permissions";
+import { ADMIN_RULE, PROCEDURES } from "../auth/permissions";
 import { denial, unauthenticated } from "../auth/principal";
 import { takeChatRequest } from "../auth/quotas";
 import { scopeServices } from "../auth/scoped-services";
@@ -98,7 +98,8 @@ const authorized = t.middleware(async ({ ctx, meta, path, type, getRawInput, nex
   const audit = (result: "ok" | "denied" | "failed", detail = "") => {
     if (type === "mutation") recordProcedure(ctx.services.auth.audit, rule, { path, principal, address: ctx.address, input, result, detail });
   };
-  const stricter = rule.stricterFor && input && typeof input === "object" ? rule.stricterFor(input as Record<string, unknown>) : null;
+  // An input that cannot be read gets the strictest rule, never the base one (fail closed).
+  const stricter = rule.stricterFor ? (input && typeof input === "object" ? rule.stricterFor(input as Record<string, unknown>) : ADMIN_RULE) : null;
   const refused = denial(principal, rule) ?? (stricter ? denial(principal, stricter) : null) ?? (rule.quota === "chat" ? takeChatRequest(principal, deps) : null);
   if (refused) {
     audit("denied", refused.message);
