@@ -64,6 +64,8 @@ export function eventSourceOver(fetcher: RemoteFetch) {
         let event = { type: "", data: [] as string[], id: "" };
         for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
           buffer += decoder.decode(chunk, { stream: true });
+          // A line this long is not one of the app's events: the stream is ended rather than held.
+          if (buffer.length > 4_000_000) return this.fail(new Error("The event stream sent a line longer than any event"));
           let newline: number;
           while ((newline = buffer.indexOf("\n")) >= 0) {
             const line = buffer.slice(0, newline).replace(/\r$/, "");

@@ -17,6 +17,25 @@ const errorSchema = z.object({ error: z.looseObject({ message: z.string().max(20
  * (`/v1/chat/completions`, streamed, the token's `chat` scope): each piece of
  * text to `onText` as it arrives, then the reply whole.
  */
+/** One event of a reply is a few tokens: anything this long is not an OpenAI event stream. */
+const MAX_EVENT_CHARS = 1_000_000;
+
+function notAStream(label: string): WhetError {
+  return new WhetError("remote_protocol", `${label} answered with something that is not an OpenAI event stream`, "Check that the URL is a Whetstone in team mode, and its version.");
+}
+
+function parseChunk(data: string, label: string) {
+  let json: unknown;
+  try {
+    json = JSON.parse(data);
+  } catch {
+    throw notAStream(label);
+  }
+  const parsed = chunkSchema.safeParse(json);
+  if (!parsed.success) throw notAStream(label);
+  return parsed.data;
+}
+
 export async function remoteChat(
   target: RemoteTarget,
   model: string,
@@ -56,13 +75,14 @@ export async function remoteChat(
   try {
     for await (const bytes of response.body as unknown as AsyncIterable<Uint8Array>) {
       buffer += decoder.decode(bytes, { stream: true });
+      if (buffer.length > MAX_EVENT_CHARS) throw notAStream(target.label);
       let end: number;
       while ((end = buffer.indexOf("\n\n")) >= 0) {
         const event = buffer.slice(0, end);
         buffer = buffer.slice(end + 2);
         const data = event.split("\n").filter((l) => l.startsWith("data:")).map((l) => l.slice(5).trim()).join("");
         if (!data || data === "[DONE]") continue;
-        const chunk = chunkSchema.parse(JSON.parse(data));
+        const chunk = parseChunk(data, target.label);
         if (chunk.error) throw new WhetError(chunk.error.code ?? "generation_failed", chunk.error.message, chunk.error.hint ?? "Try again, or check the model on its workspace page.");
         for (const choice of chunk.choices) {
           const text = choice.delta?.content ?? "";
