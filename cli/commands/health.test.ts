@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeModel } from "../../lib/factory/make-model";
-import { runCli } from "../main";
+import { runWhet } from "../testing/run-whet";
 
 const COMMIT = "0123456789abcdef0123456789abcdef01234567";
 let root: string;
@@ -24,12 +24,7 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-async function whet(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, { stdout: (t) => out.push(t), stderr: (t) => err.push(t) });
-  return { code, stdout: out.join(""), stderr: err.join("") };
-}
+const whet = runWhet;
 
 describe("whet health's fixes", () => {
   it("name each model as a person types it, print a shared command once, and every command it suggests is accepted", async () => {

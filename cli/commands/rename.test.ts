@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newSentinel, readSentinel, writeSentinel } from "../../lib/workspace/sentinel";
-import { runCli } from "../main";
+import { runWhet } from "../testing/run-whet";
 
 let root: string;
 const saved = { ...process.env };
@@ -23,12 +23,7 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-async function whet(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, { stdout: (t) => out.push(t), stderr: (t) => err.push(t) });
-  return { code, stdout: out.join(""), stderr: err.join("") };
-}
+const whet = runWhet;
 
 describe("whet rename", () => {
   it("renames a workspace, keeps its children's lineage, and refuses a name in use with exit 1", async () => {

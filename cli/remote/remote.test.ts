@@ -1,6 +1,5 @@
 import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
@@ -8,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET, POST } from "../../app/api/trpc/[trpc]/route";
 import { POST as chatCompletions } from "../../app/v1/chat/completions/route";
 import { loadConfig, type WhetConfig } from "../../lib/config";
+import { freePortBlock } from "../../lib/distributed/free-ports";
 import { makeModel } from "../../lib/factory/make-model";
 import { startHubFixture, type HubFixture } from "../../lib/hub-fixture/start-hub-fixture";
 import { send, toRequest } from "../../server/openai/standalone-server";
@@ -32,14 +32,6 @@ let tokens: { read: string; readId: string; write: string; unused: string; unuse
 const HUB_WRITE = "hf_remotewritetoken0123456789";
 const holder = globalThis as typeof globalThis & { __whetServices?: Services };
 
-async function freePort(host: string): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, host, resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
 /** The app's tRPC route and its chat completions, as the Next app mounts them. */
 function appHandler(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const request = toRequest(req, new AbortController().signal, "https");
@@ -55,7 +47,7 @@ beforeAll(async () => {
   process.env.WHET_HOME = join(root, "cli-home");
   const source = await makeModel({ dir: join(root, "src", "tiny"), seed: 5 });
   hub = await startHubFixture({ repos: [{ id: "acme/tiny", revisions: [{ dir: source.dir }], tags: ["mlx"] }], writeTokens: [HUB_WRITE], user: { orgs: ["acme"] } });
-  const port = await freePort("127.0.0.2");
+  const port = await freePortBlock(1, "127.0.0.2");
   const dataDir = join(root, "server");
   const config: WhetConfig = {
     ...loadConfig({ HOME: root }),

@@ -1,4 +1,4 @@
-import { copyFile, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { loadConfig } from "../config";
@@ -6,6 +6,7 @@ import { makeModel } from "../factory/make-model";
 import { generationParamsSchema } from "../runner/generation-params";
 import { createModelRunner, type ModelRunner } from "../runner/model-runner";
 import { runPython } from "../testing/python";
+import { copyTokenizerFiles, qwen2Config } from "../testing/sharded-qwen2";
 import { useTempDirs } from "../testing/temp-dir";
 import { createDistributedRunner } from "./distributed-runner";
 import { checkPlan } from "./plan-check";
@@ -19,18 +20,7 @@ async function qwen2Model(): Promise<string> {
   const tokenizerSource = join(root, "tokenizer-source");
   await makeModel({ dir: tokenizerSource, seed: 9 });
   const dir = join(root, "qwen2");
-  const modelConfig = {
-    model_type: "qwen2",
-    hidden_size: 64,
-    num_hidden_layers: 4,
-    intermediate_size: 128,
-    num_attention_heads: 4,
-    num_key_value_heads: 2,
-    rms_norm_eps: 1e-6,
-    vocab_size: 512,
-    max_position_embeddings: 2048,
-    tie_word_embeddings: true,
-  };
+  const modelConfig = qwen2Config(4);
   await runPython(
     [
       "import json, sys",
@@ -43,7 +33,7 @@ async function qwen2Model(): Promise<string> {
     [dir, JSON.stringify(modelConfig)],
   );
   await writeFile(join(dir, "config.json"), JSON.stringify(modelConfig));
-  for (const file of ["tokenizer.json", "tokenizer_config.json", "generation_config.json"]) await copyFile(join(tokenizerSource, file), join(dir, file));
+  await copyTokenizerFiles(tokenizerSource, dir);
   return dir;
 }
 

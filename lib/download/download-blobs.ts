@@ -5,6 +5,7 @@ import { fetchPart, WRITE_BUFFER } from "./fetch-part";
 import type { HubClient } from "./hub-client";
 import { openPartial, removePartial, type PartialFile, type PartialPaths } from "./partial-file";
 import { coveredBytes, missingRanges, splitRanges } from "./range-set";
+import { resolveUrl } from "./plan-download";
 import type { RepoFile } from "./repo-file";
 import { runningDigest, type RunningDigest } from "./running-digest";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry-policy";
@@ -20,6 +21,11 @@ export interface BlobTask {
   partial: PartialPaths;
   /** A repository path with this content, for messages. */
   path: string;
+}
+
+/** One task per blob to fetch at the pinned commit, each received into the partial `partialOf` names. */
+export function blobTasks(client: HubClient, repoId: string, commit: string, blobs: readonly RepoFile[], partialOf: (etag: string) => PartialPaths): BlobTask[] {
+  return blobs.map((b) => ({ etag: b.etag, size: b.size, algorithm: b.algorithm, url: resolveUrl(client, repoId, commit, b.path), partial: partialOf(b.etag), path: b.path }));
 }
 
 export interface BlobEvents {

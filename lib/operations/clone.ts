@@ -12,12 +12,12 @@ import { computeContentHash, hashFields } from "../workspace/content-hash";
 import { newSentinel, readSentinel, SENTINEL_FILE, updateSentinel, writeSentinel, type Sentinel } from "../workspace/sentinel";
 import { repoCache } from "../download/cache-layout";
 import { ensureDiskSpace } from "../download/disk-space";
-import { downloadBlobs, type BlobTask } from "../download/download-blobs";
+import { blobTasks, downloadBlobs } from "../download/download-blobs";
 import { downloadTracker, type DownloadProgress, type DownloadTracker } from "../download/download-progress";
 import { hashFile } from "../download/hash-file";
 import { hubClient } from "../download/hub-client";
 import { partialBytes, removePartial, type PartialPaths } from "../download/partial-file";
-import { planDownload, resolveUrl } from "../download/plan-download";
+import { planDownload } from "../download/plan-download";
 import { progressPump } from "../download/progress-pump";
 import type { RepoFile } from "../download/repo-file";
 import { DEFAULT_RETRY_POLICY } from "../download/retry-policy";
@@ -178,7 +178,7 @@ async function cloneInto(input: CloneInput, deps: OperationDeps, tracker: Downlo
     toDownload.push(blob);
   }
 
-  const tasks: BlobTask[] = toDownload.map((b) => ({ etag: b.etag, size: b.size, algorithm: b.algorithm, url: resolveUrl(client, repoId, commit, b.path), partial: partialOf(b.etag), path: b.path }));
+  const tasks = blobTasks(client, repoId, commit, toDownload, partialOf);
   await downloadBlobs({
     client,
     tasks,

@@ -7,11 +7,11 @@ import { hubAccessFrom } from "../hub/hub-access";
 import { parseRepoSpec } from "../hub/repo-spec";
 import { linkSnapshotFile, repoCache, writeRef } from "../download/cache-layout";
 import { ensureDiskSpace } from "../download/disk-space";
-import { downloadBlobs, type BlobTask } from "../download/download-blobs";
+import { blobTasks, downloadBlobs, type BlobTask } from "../download/download-blobs";
 import { downloadTracker, type DownloadProgress, type DownloadTracker } from "../download/download-progress";
 import { hubClient } from "../download/hub-client";
 import { partialBytes, removePartial } from "../download/partial-file";
-import { planDownload, resolveUrl } from "../download/plan-download";
+import { planDownload } from "../download/plan-download";
 import { progressPump } from "../download/progress-pump";
 import type { RepoFile } from "../download/repo-file";
 import { DEFAULT_RETRY_POLICY } from "../download/retry-policy";
@@ -111,14 +111,7 @@ async function pullToCache(input: PullInput, deps: OperationDeps, tracker: Downl
 
   tracker.setPhase("downloading");
   changed(true);
-  const tasks: BlobTask[] = missing.map((b) => ({
-    etag: b.etag,
-    size: b.size,
-    algorithm: b.algorithm,
-    url: resolveUrl(client, repoId, commit, b.path),
-    partial: cache.partial(b.etag),
-    path: b.path,
-  }));
+  const tasks = blobTasks(client, repoId, commit, missing, (etag) => cache.partial(etag));
   started.push(...tasks);
   await downloadBlobs({
     client,

@@ -3,6 +3,27 @@ import { join } from "node:path";
 import { makeModel } from "../factory/make-model";
 import { runPython } from "./python";
 
+/** A tiny qwen2 (mlx-lm gives qwen2 pipeline()): 4 attention heads, 2 key/value heads, `layers` layers. */
+export function qwen2Config(layers: number) {
+  return {
+    model_type: "qwen2",
+    hidden_size: 64,
+    num_hidden_layers: layers,
+    intermediate_size: 128,
+    num_attention_heads: 4,
+    num_key_value_heads: 2,
+    rms_norm_eps: 1e-6,
+    vocab_size: 512,
+    max_position_embeddings: 2048,
+    tie_word_embeddings: true,
+  };
+}
+
+/** The factory model's tokenizer files, which a qwen2 made here uses (its vocabulary fits 512). */
+export async function copyTokenizerFiles(from: string, to: string): Promise<void> {
+  for (const file of ["tokenizer.json", "tokenizer_config.json", "generation_config.json"]) await copyFile(join(from, file), join(to, file));
+}
+
 /** The name of shard n of the four. */
 export const shard = (n: number) => `model-0000${n}-of-00004.safetensors`;
 
@@ -15,18 +36,7 @@ export async function shardedQwen2(root: string): Promise<string> {
   const tokenizerSource = join(root, "tokenizer-source");
   await makeModel({ dir: tokenizerSource, seed: 5 });
   const dir = join(root, "piped");
-  const modelConfig = {
-    model_type: "qwen2",
-    hidden_size: 64,
-    num_hidden_layers: 6,
-    intermediate_size: 128,
-    num_attention_heads: 4,
-    num_key_value_heads: 2,
-    rms_norm_eps: 1e-6,
-    vocab_size: 512,
-    max_position_embeddings: 2048,
-    tie_word_embeddings: true,
-  };
+  const modelConfig = qwen2Config(6);
   await runPython(
     [
       "import json, os, re, sys",
@@ -52,7 +62,7 @@ export async function shardedQwen2(root: string): Promise<string> {
     ].join("\n"),
     [dir, JSON.stringify(modelConfig)],
   );
-  for (const file of ["tokenizer.json", "tokenizer_config.json", "generation_config.json"]) await copyFile(join(tokenizerSource, file), join(dir, file));
+  await copyTokenizerFiles(tokenizerSource, dir);
   await writeFile(join(dir, "README.md"), "A small pipeline test model.\n");
   return dir;
 }
