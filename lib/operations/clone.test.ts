@@ -89,6 +89,16 @@ describe("clone", () => {
     expect(await readdir(busy)).toEqual(["mine.txt"]);
   });
 
+  it("starts over in a folder a run killed before its sentinel left with only its own leftovers", async () => {
+    const { root, clone, v2 } = await setup();
+    const target = join(root, "killed-early");
+    await mkdir(join(target, ".whet-clone"), { recursive: true });
+    await writeFile(join(target, ".whet-clone", "0123abcd"), "partial");
+    await writeFile(join(target, `${SENTINEL_FILE}.tmp`), "{");
+    const result = await clone({ repo: "acme/tiny-llama", target });
+    expect(await folderSha256(result.target)).toEqual({ ...(await folderSha256(v2.dir)), [SENTINEL_FILE]: expect.any(String) });
+  });
+
   it("maps Hub errors to errors with a fix, creating nothing", async () => {
     const { root, clone } = await setup();
     const target = join(root, "ws");

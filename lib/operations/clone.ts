@@ -76,8 +76,14 @@ async function checkTarget(target: string, repoId: string, deps: OperationDeps):
   if (!existing.isDirectory()) {
     throw new WhetError("target_not_directory", `Target '${dir}' exists but is not a directory`, "Choose a new folder name for the workspace.");
   }
-  if ((await readdir(dir)).length === 0) return { dir, interrupted: null, preexisting: true };
+  const entries = await readdir(dir);
+  if (entries.length === 0) return { dir, interrupted: null, preexisting: true };
   const sentinel = await readSentinel(dir);
+  // A first run killed before its sentinel was in place leaves only Whetstone's own leftovers: start over there.
+  if (!sentinel && entries.every((entry) => entry === STAGING || entry === `${SENTINEL_FILE}.tmp`)) {
+    for (const entry of entries) await rm(join(dir, entry), { recursive: true, force: true });
+    return { dir, interrupted: null, preexisting: true };
+  }
   if (sentinel?.operation === "clone" && sentinel.clone_status === "cloning" && sentinel.source_repo === repoId) {
     return { dir, interrupted: sentinel, preexisting: sentinel.clone_target_preexisting === true };
   }
@@ -127,7 +133,8 @@ async function cloneInto(input: CloneInput, deps: OperationDeps, tracker: Downlo
   const pending = distinctBlobs(files).filter((b) => !complete.has(b.etag));
   await ensureDiskSpace(target.dir, pending.reduce((n, b) => n + b.size - (already.get(b.etag) ?? 0), 0), name);
 
-  await mkdir(staging, { recursive: true });
+  // Sentinel first: a folder with anything of ours in it says what it is.
+  await mkdir(target.dir, { recursive: true });
   if (!target.interrupted || target.interrupted.source_revision !== commit) {
     await writeSentinel(
       target.dir,
@@ -139,6 +146,7 @@ async function cloneInto(input: CloneInput, deps: OperationDeps, tracker: Downlo
       }),
     );
   }
+  await mkdir(staging, { recursive: true });
 
   /** The verified content at `from` takes each of its paths: renamed to the first, copied to the others. */
   const place = async (blob: RepoFile, from: string) => {
