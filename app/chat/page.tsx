@@ -119,7 +119,8 @@ function Chat() {
     }
     await send.mutateAsync({ conversationId: id, content });
     setDraft("");
-    if (id !== conversationId) router.replace(chatUrl({ c: id }));
+    // At once, not as a router transition (which waits on the server): a reload from here on opens this conversation.
+    if (id !== conversationId) window.history.replaceState(null, "", chatUrl({ c: id }));
     await refresh();
     void queryClient.invalidateQueries({ queryKey: trpc.chat.conversations.queryKey() });
     reply.start(id);
