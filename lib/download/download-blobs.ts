@@ -1,14 +1,15 @@
 import { stat } from "node:fs/promises";
 import { WhetError } from "../errors";
 import { describeFailure } from "./describe-failure";
-import { fetchPart, WRITE_BUFFER } from "./fetch-part";
+import { fetchPart, WRITE_BUFFER, WRITE_BUFFERS, type PartRange } from "./fetch-part";
 import type { HubClient } from "./hub-client";
 import { openPartial, removePartial, type PartialFile, type PartialPaths } from "./partial-file";
-import { coveredBytes, missingRanges, splitRanges } from "./range-set";
+import { coveredBytes, missingRanges } from "./range-set";
 import { resolveUrl } from "./plan-download";
 import type { RepoFile } from "./repo-file";
 import { runningDigest, type RunningDigest } from "./running-digest";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry-policy";
+import { splitTrial } from "./split-trial";
 import type { TransferError } from "./transfer-error";
 
 /** One distinct blob to fetch (paths that share content share it). */
@@ -51,9 +52,6 @@ export interface DownloadOptions {
   policy?: RetryPolicy;
   /** Requests in flight at once, over all files. */
   connections?: number;
-  partSize?: number;
-  /** Files from this size on are fetched in parallel parts. */
-  parallelFrom?: number;
 }
 
 interface Active {
@@ -66,16 +64,21 @@ interface Active {
 
 interface Part {
   active: Active;
-  start: number;
-  end: number;
+  range: PartRange;
 }
 
 const MiB = 1 << 20;
+/** The least a connection takes of another's part: smaller shares cost more in requests than they save. */
+const MIN_SHARE = 16 * MiB;
+/** How often an idle connection looks again for a share of the work. */
+const TICK_MS = 250;
 
 /**
- * Downloads blobs into their partial files: several files at once and large
- * ones in parallel parts, `connections` requests in flight in all, each part
- * retried and resumed on its own. A blob is verified (size, then sha256 or git
+ * Downloads blobs into their partial files: several files at once, one
+ * connection each, `connections` requests in flight in all. A connection
+ * with no file left takes the second half of what remains of the largest
+ * running part, where more connections raise the total rate (see
+ * splitTrial). Each part is retried and resumed on its own. A blob is verified (size, then sha256 or git
  * sha1 of every byte, hashed while it arrives) before `finish` makes it visible; a mismatch fetches it once more from
  * scratch, then fails naming both hashes. The first fatal error stops every
  * request, waits for all of them, persists the partial records and is thrown;
@@ -84,8 +87,6 @@ const MiB = 1 << 20;
 export async function downloadBlobs(options: DownloadOptions): Promise<void> {
   const { client, events, now, stallMs } = options;
   const policy = options.policy ?? DEFAULT_RETRY_POLICY;
-  const partSize = options.partSize ?? 16 * MiB;
-  const parallelFrom = options.parallelFrom ?? 64 * MiB;
   const stop = new AbortController();
   const signal = AbortSignal.any([options.signal, stop.signal]);
   let firstError: unknown = null;
@@ -95,20 +96,42 @@ export async function downloadBlobs(options: DownloadOptions): Promise<void> {
   };
 
   const queue: Part[] = [];
+  const running = new Set<Part>();
+  /** Parts being fetched or verified. */
+  let busy = 0;
+  let received = 0;
+  const trial = splitTrial();
+  /** Idle connections wait for a change (a part ended, the download stopped) or a tick, whichever comes first. */
+  let wake: (() => void) | null = null;
+  let changed: Promise<void> | null = null;
+  const notify = () => {
+    wake?.();
+    [wake, changed] = [null, null];
+  };
+  const changeOrTick = () =>
+    new Promise<void>((resolve) => {
+      changed ??= new Promise<void>((settle) => (wake = settle));
+      // Never what keeps the process alive: running parts and retries do that.
+      const timer = setTimeout(resolve, TICK_MS).unref();
+      void changed.then(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  signal.addEventListener("abort", notify, { once: true });
   const open = new Set<Active>();
   /** Partials whose content can never complete (the server has fewer bytes than listed): not kept for a resume. */
   const discard = new Set<Active>();
   let nextTask = 0;
 
-  const partsOf = (active: Active): Part[] => {
-    const gaps = missingRanges(active.file.done, active.task.size);
-    const ranges = active.task.size >= parallelFrom ? splitRanges(gaps, partSize) : gaps;
-    return ranges.map(([start, end]) => ({ active, start, end }));
-  };
+  const partsOf = (active: Active): Part[] =>
+    missingRanges(active.file.done, active.task.size).map(([start, end]) => ({ active, range: { pos: start, end, requested: start, ranged: false } }));
 
   const activate = async (task: BlobTask, refetched: boolean): Promise<Active> => {
     const file = await openPartial(task.partial, task.etag, task.size);
-    const digest = runningDigest(task.algorithm, task.size, () => file.done, (buffer, position) => file.read(buffer, position));
+    const digest = runningDigest(task.algorithm, task.size, () => file.done, task.partial.data);
+    // What earlier runs wrote is hashed from the start.
+    digest.written();
     const active: Active = { task, file, digest, pending: 0, refetched };
     open.add(active);
     return active;
@@ -124,6 +147,7 @@ export async function downloadBlobs(options: DownloadOptions): Promise<void> {
     await active.file.close();
     open.delete(active);
     const actual = whole ? active.digest.digest() : null;
+    active.digest.close();
     if (actual === task.etag) {
       await events.finish(task);
       await removePartial(task.partial);
@@ -162,21 +186,23 @@ export async function downloadBlobs(options: DownloadOptions): Promise<void> {
     return true;
   };
 
-  const runPart = async (part: Part, buffer: Buffer): Promise<void> => {
+  const runPart = async (part: Part, buffers: Buffer[]): Promise<void> => {
     const { task } = part.active;
     await fetchPart({
       client,
       url: task.url,
       file: part.active.file,
-      start: part.start,
-      end: part.end,
+      range: part.range,
       signal,
       stallMs,
       now,
       policy,
-      buffer,
-      onBytes: (count) => events.bytes(task, count),
-      onWritten: (bytes, position) => part.active.digest.written(bytes, position),
+      buffers,
+      onBytes: (count) => {
+        received += count;
+        events.bytes(task, count);
+      },
+      onWritten: () => part.active.digest.written(),
       onRetry: (error) => events.retry(task, error),
     }).catch((error: unknown) => {
       if (signal.aborted) throw error;
@@ -185,23 +211,72 @@ export async function downloadBlobs(options: DownloadOptions): Promise<void> {
       throw failure;
     });
     if (--part.active.pending === 0) await complete(part.active);
-    // Parts that ended ahead of the hashed prefix are hashed while the next part downloads; complete waits for the rest.
-    else void part.active.digest.catchUp(signal).catch(() => undefined);
+  };
+
+  /** Hands an idle connection the second half of what remains of the largest running part, when a split may pay. */
+  const takeShare = (): Part | null => {
+    const at = performance.now();
+    trial.sample(at, received);
+    if (!trial.maySplit(at, running.size)) return null;
+    let victim: Part | null = null;
+    let left = 0;
+    for (const part of running) {
+      const { pos, end, requested, ranged } = part.range;
+      // What the request in flight asks for is its own; only a server that answers ranges can share.
+      const free = end - Math.max(pos, requested);
+      if (ranged && free > left) [victim, left] = [part, free];
+    }
+    if (victim === null || left < 2 * MIN_SHARE) return null;
+    const range = victim.range;
+    const from = Math.max(range.pos, range.requested);
+    const middle = Math.min(range.end - MIN_SHARE, from + Math.ceil(left / 2 / MiB) * MiB);
+    const share: Part = { active: victim.active, range: { pos: middle, end: range.end, requested: middle, ranged: true } };
+    range.end = middle;
+    victim.active.pending++;
+    trial.split(at, running.size);
+    return share;
+  };
+
+  /** The next part to fetch; "wait" while others run (one may end, or be split); null when all is done. */
+  const nextPart = async (): Promise<Part | "wait" | null> => {
+    for (;;) {
+      const queued = queue.shift();
+      if (queued) return queued;
+      if (!(await startNextTask())) break;
+    }
+    return takeShare() ?? (busy > 0 ? "wait" : null);
   };
 
   const worker = async (): Promise<void> => {
-    const buffer = Buffer.allocUnsafe(WRITE_BUFFER);
+    const buffers = Array.from({ length: WRITE_BUFFERS }, () => Buffer.allocUnsafe(WRITE_BUFFER));
     while (!signal.aborted) {
-      const part = queue.shift();
-      if (part) await runPart(part, buffer);
-      else if (!(await startNextTask())) return;
+      const next = await nextPart();
+      if (next === null) return;
+      if (next === "wait") {
+        await changeOrTick();
+        continue;
+      }
+      busy++;
+      running.add(next);
+      try {
+        await runPart(next, buffers);
+      } finally {
+        running.delete(next);
+        busy--;
+        notify();
+      }
     }
   };
 
   const connections = Math.max(1, options.connections ?? 8);
   await Promise.all(Array.from({ length: connections }, () => worker().catch(fail)));
   // Every worker has stopped: nothing writes any more. Keep what was received for a resume.
-  await Promise.all([...open].map((active) => active.file.close().catch(() => undefined)));
+  await Promise.all(
+    [...open].map((active) => {
+      active.digest.close();
+      return active.file.close().catch(() => undefined);
+    }),
+  );
   for (const active of discard) await removePartial(active.task.partial);
   if (firstError !== null) throw firstError;
   options.signal.throwIfAborted();

@@ -37,10 +37,3 @@ export function missingRanges(ranges: Ranges, size: number): Ranges {
   if (at < size) gaps.push([at, size]);
   return gaps;
 }
-
-/** Gaps cut into pieces of at most `partSize` bytes, the unit one connection fetches. */
-export function splitRanges(ranges: Ranges, partSize: number): Ranges {
-  const parts: Ranges = [];
-  for (const [a, b] of ranges) for (let s = a; s < b; s += partSize) parts.push([s, Math.min(b, s + partSize)]);
-  return parts;
-}

@@ -1,69 +1,49 @@
 import { createHash } from "node:crypto";
+import { threadDigest } from "./digest-thread";
 import type { Ranges } from "./range-set";
 import type { RepoFile } from "./repo-file";
-
-const READ_CHUNK = 1 << 20;
 
 export interface RunningDigest {
   /** Bytes hashed so far, all from the start of the file. */
   readonly hashed: number;
-  /** `bytes` were just written at `position`: hashed now if they continue the hashed prefix. */
-  written(bytes: Buffer, position: number): void;
-  /**
-   * Reads back and hashes what `done()` says is on disk from the hashed prefix
-   * on, until it reaches a gap. Calls made while one runs share it.
-   */
+  /** More bytes were written: whatever now continues the prefix on disk is hashed behind. */
+  written(): void;
+  /** Resolves once every byte `done()` has on disk from the start of the file on, up to its first gap, is hashed. */
   catchUp(signal: AbortSignal): Promise<void>;
   /** The hash the Hub names the file by; only once every byte is hashed. */
   digest(): string;
+  /** Stops hashing (the file is done with, or abandoned). */
+  close(): void;
 }
 
 /**
  * The Hub's hash of a file being written in parts (sha256 of the content for
- * LFS, git's blob sha1 otherwise), computed while it arrives instead of by
- * reading the whole file again after: bytes written at the end of the hashed
- * prefix are hashed from memory, bytes written ahead of it (other parts,
- * earlier runs) are read back from the file, still in the page cache, once
- * the prefix reaches them. A hash is sequential: that is the only order.
+ * LFS, git's blob sha1 otherwise), computed while it arrives instead of after:
+ * as the prefix of written bytes grows, the digest thread reads it back from
+ * the page cache and hashes it (see threadDigest). Bytes written ahead of the
+ * prefix (other parts, earlier runs) are hashed once the prefix reaches them.
+ * A hash is sequential: that is the only order.
  */
-export function runningDigest(algorithm: RepoFile["algorithm"], size: number, done: () => Ranges, read: (buffer: Buffer, position: number) => Promise<number>): RunningDigest {
-  const hash = algorithm === "sha256" ? createHash("sha256") : createHash("sha1").update(`blob ${size}\0`);
-  let hashed = 0;
-  let reading: Promise<void> | null = null;
-  // One buffer read into again and again, allocated on the first read-back: a fresh one per read would be gigabytes of garbage.
-  let buffer: Buffer | null = null;
-
-  /** The end of the written range that holds byte `hashed`, or `hashed` when it is not written yet. */
-  const writtenEnd = () => done().find(([start, end]) => start <= hashed && hashed < end)?.[1] ?? hashed;
-
-  const readBack = async (signal: AbortSignal) => {
-    const into = (buffer ??= Buffer.allocUnsafe(READ_CHUNK));
-    for (let end = writtenEnd(); end > hashed; end = writtenEnd()) {
-      signal.throwIfAborted();
-      const count = await read(into.subarray(0, Math.min(READ_CHUNK, end - hashed)), hashed);
-      if (count === 0) throw new Error(`the partial file ended at ${hashed} of ${size} bytes`);
-      hash.update(into.subarray(0, count));
-      hashed += count;
-    }
+export function runningDigest(algorithm: RepoFile["algorithm"], size: number, done: () => Ranges, path: string): RunningDigest {
+  const thread = threadDigest(path, algorithm, size);
+  /** The end of the written range that starts the file. */
+  const prefixEnd = () => {
+    const first = done()[0];
+    return first !== undefined && first[0] === 0 ? first[1] : 0;
   };
-
   return {
     get hashed() {
-      return hashed;
+      return thread.hashed;
     },
-    written(bytes, position) {
-      // While a read-back runs it owns the prefix: it reads these bytes back too.
-      if (reading !== null || position !== hashed) return;
-      hash.update(bytes);
-      hashed += bytes.byteLength;
-    },
-    catchUp(signal) {
-      reading ??= readBack(signal).finally(() => (reading = null));
-      return reading;
-    },
+    written: () => thread.advance(prefixEnd()),
+    catchUp: (signal) => thread.reach(prefixEnd(), signal),
     digest() {
-      if (hashed !== size) throw new Error(`only ${hashed} of ${size} bytes were hashed`);
-      return hash.digest("hex");
+      // An empty file has nothing to read back: its hash is that of no bytes.
+      if (size === 0) return algorithm === "sha256" ? createHash("sha256").digest("hex") : createHash("sha1").update("blob 0\0").digest("hex");
+      const digest = thread.digest();
+      if (digest === null) throw new Error(`only ${thread.hashed} of ${size} bytes were hashed`);
+      return digest;
     },
+    close: () => thread.close(),
   };
 }

@@ -6,15 +6,8 @@ import { entryNotFound, sendHubError } from "../hub-response";
 import { lfsPointer } from "../lfs";
 import { lookupRevision } from "../lookup-revision";
 import { parseRange } from "../parse-range";
+import { sendFileRange } from "../send-file-range";
 import type { RouteContext } from "../route-context";
-
-/**
- * Bytes read from disk at a time: the stream's default 64 KiB costs the
- * server a third more CPU per GB, which on one machine is taken from the
- * client being measured (a real Hub's CDN costs the client nothing). A
- * throttled link keeps the default: its pacing stays as fine-grained.
- */
-const READ_CHUNK = 1 << 20;
 
 /**
  * `GET|HEAD /{id}/resolve/{rev}/{path}` and `/raw/`: the file's bytes, served
@@ -64,7 +57,9 @@ export async function resolve(ctx: RouteContext, repoId: string, revision: strin
     ctx.res.end();
     return;
   }
-  const body = pointer ? Readable.from([pointer.subarray(start, end + 1)]) : createReadStream(entry.absPath, { start, end, ...(ctx.throttle ? {} : { highWaterMark: READ_CHUNK }) });
+  if (!pointer && !ctx.throttle) return sendFileRange(ctx.res, entry.absPath, start, end);
+  // A throttled link keeps the read stream's 64 KiB reads: its pacing stays as fine-grained.
+  const body = pointer ? Readable.from([pointer.subarray(start, end + 1)]) : createReadStream(entry.absPath, { start, end });
   await (ctx.throttle ? pipeline(body, ctx.throttle(), ctx.res) : pipeline(body, ctx.res));
 }
 
