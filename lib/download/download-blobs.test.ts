@@ -1,4 +1,5 @@
-import { mkdir, readdir, readFile, rename } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import { join } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
@@ -30,12 +31,13 @@ async function serve(rules: FaultRule[] = []) {
 }
 
 /** Plans and downloads acme/tiny through the proxy into `<root>/out/<path>`, as a caller of the downloader would. */
-async function download(root: string, hubUrl: string, options: { stallMs?: number; token?: string } = {}) {
+async function download(root: string, hubUrl: string, options: { stallMs?: number; token?: string; repoId?: string; parts?: { requestBytes: number; minShare: number } } = {}) {
+  const repoId = options.repoId ?? "acme/tiny";
   const client = hubClient({ hubUrl, ...(options.token ? { accessToken: options.token } : {}) }, fetch);
   const signal = new AbortController().signal;
   const stallMs = options.stallMs ?? 2_000;
   const call = { signal, stallMs, now: () => Date.now(), policy: FAST };
-  const plan = await planDownload(client, { repoId: "acme/tiny", revision: "main" }, call);
+  const plan = await planDownload(client, { repoId, revision: "main" }, call);
   const out = join(root, "out");
   const work = join(root, "work");
   await mkdir(work, { recursive: true });
@@ -44,10 +46,11 @@ async function download(root: string, hubUrl: string, options: { stallMs?: numbe
   const started = performance.now();
   await downloadBlobs({
     client,
-    tasks: plan.files.map((f) => ({ ...f, url: resolveUrl(client, "acme/tiny", plan.commit, f.path), partial: { data: join(work, f.etag), record: join(work, `${f.etag}.ranges`) } })),
+    tasks: plan.files.map((f) => ({ ...f, url: resolveUrl(client, repoId, plan.commit, f.path), partial: { data: join(work, f.etag), record: join(work, `${f.etag}.ranges`) } })),
     signal,
     now: call.now,
-    spec: "acme/tiny",
+    spec: repoId,
+    ...(options.parts ? { parts: options.parts } : {}),
     stallMs,
     policy: FAST,
     events: {
@@ -159,5 +162,35 @@ describe("downloadBlobs through a faulty server", () => {
     const self = await serve([{ match: { path: "/tree/" }, fault: { kind: "selfLink" } }]);
     await expect(download(self.root, self.proxy.url)).rejects.toMatchObject({ code: "hub_protocol_error", message: expect.stringContaining("points back at a page already read") });
     expect(await readFile(join(self.root, "out")).catch(() => null)).toBeNull();
+  });
+});
+
+describe("downloadBlobs over several connections", () => {
+  const MiB = 1 << 20;
+  const parts = { requestBytes: 2 * MiB, minShare: MiB };
+
+  /** One 40 MiB file behind a link shaped as `link` says; the parts its download was cut into (requests that do not continue an earlier one). */
+  async function partsOver(link: { bandwidth: number } | { connectionBandwidth: number }) {
+    const root = await tempDir();
+    const dir = join(root, "src");
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, "big.safetensors"), randomBytes(40 * MiB));
+    const hub = await startHubFixture({ repos: [{ id: "acme/big", revisions: [{ dir }] }], ...link });
+    onTestFinished(() => hub.close());
+    const result = await download(root, hub.url, { repoId: "acme/big", parts });
+    expect(await folderSha256(result.out)).toEqual(await folderSha256(dir));
+    const ranges = hub.requests
+      .filter((r) => r.method === "GET" && r.path.endsWith("/big.safetensors"))
+      .map((r) => (r.headers.range ?? "bytes=0-").match(/^bytes=(\d+)-(\d*)$/) as RegExpMatchArray)
+      .map((m) => [Number(m[1]), Number(m[2]) + 1]);
+    return ranges.filter(([start], index) => !ranges.slice(0, index).some(([, end]) => end === start)).length;
+  }
+
+  it("splits a file over more connections where each connection is capped, as a CDN caps them", async () => {
+    expect(await partsOver({ connectionBandwidth: 6_000_000 })).toBeGreaterThanOrEqual(4);
+  });
+
+  it("stops splitting after one trial where the link, not the connection, is the limit", async () => {
+    expect(await partsOver({ bandwidth: 14_000_000 })).toBeLessThanOrEqual(2);
   });
 });

@@ -52,6 +52,8 @@ export interface DownloadOptions {
   policy?: RetryPolicy;
   /** Requests in flight at once, over all files. */
   connections?: number;
+  /** How parts are cut: the most one request asks for, and the least a split hands another connection (defaults fit files of hundreds of MB; tests use small ones). */
+  parts?: { requestBytes: number; minShare: number };
 }
 
 interface Active {
@@ -70,6 +72,8 @@ interface Part {
 const MiB = 1 << 20;
 /** The least a connection takes of another's part: smaller shares cost more in requests than they save. */
 const MIN_SHARE = 16 * MiB;
+/** Split points fall on whole MiB. */
+const ALIGN = MiB;
 /** How often an idle connection looks again for a share of the work. */
 const TICK_MS = 250;
 
@@ -87,6 +91,7 @@ const TICK_MS = 250;
 export async function downloadBlobs(options: DownloadOptions): Promise<void> {
   const { client, events, now, stallMs } = options;
   const policy = options.policy ?? DEFAULT_RETRY_POLICY;
+  const minShare = options.parts?.minShare ?? MIN_SHARE;
   const stop = new AbortController();
   const signal = AbortSignal.any([options.signal, stop.signal]);
   let firstError: unknown = null;
@@ -193,6 +198,7 @@ export async function downloadBlobs(options: DownloadOptions): Promise<void> {
       url: task.url,
       file: part.active.file,
       range: part.range,
+      ...(options.parts ? { requestBytes: options.parts.requestBytes } : {}),
       signal,
       stallMs,
       now,
@@ -226,10 +232,11 @@ export async function downloadBlobs(options: DownloadOptions): Promise<void> {
       const free = end - Math.max(pos, requested);
       if (ranged && free > left) [victim, left] = [part, free];
     }
-    if (victim === null || left < 2 * MIN_SHARE) return null;
+    if (victim === null || left < 2 * minShare) return null;
     const range = victim.range;
     const from = Math.max(range.pos, range.requested);
-    const middle = Math.min(range.end - MIN_SHARE, from + Math.ceil(left / 2 / MiB) * MiB);
+    // Both halves should end together: the victim's own half includes the request it has in flight.
+    const middle = Math.min(range.end - minShare, Math.max(from, Math.ceil((range.pos + range.end) / 2 / ALIGN) * ALIGN));
     const share: Part = { active: victim.active, range: { pos: middle, end: range.end, requested: middle, ranged: true } };
     range.end = middle;
     victim.active.pending++;
@@ -237,14 +244,26 @@ export async function downloadBlobs(options: DownloadOptions): Promise<void> {
     return share;
   };
 
-  /** The next part to fetch; "wait" while others run (one may end, or be split); null when all is done. */
+  /**
+   * The next part to fetch, counted as busy from here on; "wait" while others
+   * run (one may end, or be split); null when all is done. Opening a file
+   * counts as busy too: until its parts are queued, idle connections must not
+   * conclude that nothing is left.
+   */
   const nextPart = async (): Promise<Part | "wait" | null> => {
     for (;;) {
       const queued = queue.shift();
-      if (queued) return queued;
-      if (!(await startNextTask())) break;
+      if (queued) {
+        busy++;
+        return queued;
+      }
+      busy++;
+      const started = await startNextTask().finally(() => busy--);
+      if (!started) break;
     }
-    return takeShare() ?? (busy > 0 ? "wait" : null);
+    const share = takeShare();
+    if (share) busy++;
+    return share ?? (busy > 0 ? "wait" : null);
   };
 
   const worker = async (): Promise<void> => {
@@ -256,7 +275,6 @@ export async function downloadBlobs(options: DownloadOptions): Promise<void> {
         await changeOrTick();
         continue;
       }
-      busy++;
       running.add(next);
       try {
         await runPart(next, buffers);

@@ -13,6 +13,8 @@ export interface PartRequest {
   file: PartialFile;
   /** The part of the file to fetch; see PartRange. */
   range: PartRange;
+  /** The most one request asks for (REQUEST_BYTES unless a test needs small parts). */
+  requestBytes?: number;
   signal: AbortSignal;
   stallMs: number;
   now: () => number;
@@ -41,7 +43,7 @@ export interface PartRange {
 }
 
 /** The most one request asks for: what lies past it can be handed to another connection. */
-export const REQUEST_BYTES = 64 << 20;
+export const REQUEST_BYTES = 16 << 20;
 
 const CONTENT_RANGE = /^bytes (\d+)-(\d+)\/(\d+|\*)$/;
 
@@ -89,7 +91,7 @@ const SAVE_MS = 100;
 async function fetchOnce(part: PartRequest): Promise<void> {
   const progress = part.range;
   const from = progress.pos;
-  const end = (progress.requested = Math.min(progress.end, from + REQUEST_BYTES));
+  const end = (progress.requested = Math.min(progress.end, from + (part.requestBytes ?? REQUEST_BYTES)));
   const guard = stallGuard(part.signal, part.stallMs);
   const whole = from === 0 && end === part.file.size;
   let answer: BodyAnswer | null = null;

@@ -50,8 +50,6 @@ export interface PartialFile {
   readonly size: number;
   /** Writes `bytes` at `position`, then counts them as done. */
   write(bytes: Uint8Array, position: number): Promise<void>;
-  /** Reads into `buffer` from `position`; the count read. */
-  read(buffer: Buffer, position: number): Promise<number>;
   /** Persists the record now (coalesced with any write already under way). */
   flush(): Promise<void>;
   /** Forgets every range: the file is fetched again from scratch. */
@@ -79,11 +77,16 @@ export async function openPartial(paths: PartialPaths, etag: string, size: numbe
     await created.close();
   }
   const handle: FileHandle = await open(paths.data, "r+");
+  const record = await open(paths.record, "r+");
+  // A record is rewritten in place, padded to the longest one written: JSON allows the trailing spaces.
+  let recordLength = (await record.stat()).size;
   let unflushed = 0;
   let covered = coveredBytes(done);
   let lastFlush = performance.now();
   let chain = Promise.resolve();
   let queued = false;
+  /** A record write that failed: the next write or close reports it. */
+  let flushError: WhetError | null = null;
 
   const flush = (): Promise<void> => {
     if (queued) return chain;
@@ -92,11 +95,18 @@ export async function openPartial(paths: PartialPaths, etag: string, size: numbe
       queued = false;
       unflushed = 0;
       lastFlush = performance.now();
-      await writeRecord(paths.record, etag, size, done as Ranges).catch((error: unknown) => {
-        throw diskError(paths.record, error);
+      const text = JSON.stringify({ format: FORMAT, etag, size, done });
+      recordLength = Math.max(recordLength, text.length);
+      // One write, finished or not done at all when the process is killed: a record is never torn by a kill.
+      await record.write(text.padEnd(recordLength), 0).catch((error: unknown) => {
+        flushError ??= diskError(paths.record, error);
       });
     });
     return chain;
+  };
+  const flushed = async () => {
+    await flush();
+    if (flushError) throw flushError;
   };
 
   return {
@@ -105,6 +115,7 @@ export async function openPartial(paths: PartialPaths, etag: string, size: numbe
     },
     size,
     async write(bytes, position) {
+      if (flushError) throw flushError;
       try {
         for (let written = 0; written < bytes.byteLength; ) {
           const { bytesWritten } = await handle.write(bytes, written, bytes.byteLength - written, position + written);
@@ -116,21 +127,22 @@ export async function openPartial(paths: PartialPaths, etag: string, size: numbe
       done = addRange(done as Ranges, position, position + bytes.byteLength);
       unflushed += bytes.byteLength;
       covered += bytes.byteLength;
-      if (unflushed >= Math.max(FLUSH_MIN_BYTES, covered * FLUSH_SHARE) || performance.now() - lastFlush >= FLUSH_MS) await flush();
+      // The record follows the data it claims; writes go on meanwhile.
+      if (unflushed >= Math.max(FLUSH_MIN_BYTES, covered * FLUSH_SHARE) || performance.now() - lastFlush >= FLUSH_MS) void flush();
     },
-    async read(buffer, position) {
-      const { bytesRead } = await handle.read(buffer, 0, buffer.byteLength, position);
-      return bytesRead;
-    },
-    flush,
+    flush: flushed,
     async reset() {
       done = [];
       covered = 0;
-      await flush();
+      await flushed();
     },
     async close() {
-      await flush();
-      await handle.close();
+      try {
+        await flushed();
+      } finally {
+        await handle.close();
+        await record.close();
+      }
     },
   };
 }

@@ -24,8 +24,12 @@ export interface RunningDigest {
  * prefix (other parts, earlier runs) are hashed once the prefix reaches them.
  * A hash is sequential: that is the only order.
  */
+/** How much the written prefix grows before the digest thread is told. */
+const ADVANCE_STEP = 4 << 20;
+
 export function runningDigest(algorithm: RepoFile["algorithm"], size: number, done: () => Ranges, path: string): RunningDigest {
   const thread = threadDigest(path, algorithm, size);
+  let told = 0;
   /** The end of the written range that starts the file. */
   const prefixEnd = () => {
     const first = done()[0];
@@ -35,7 +39,11 @@ export function runningDigest(algorithm: RepoFile["algorithm"], size: number, do
     get hashed() {
       return thread.hashed;
     },
-    written: () => thread.advance(prefixEnd()),
+    written() {
+      // Told in steps, not per write: each message wakes the thread, and a larger read costs less per byte.
+      const end = prefixEnd();
+      if (end - told >= ADVANCE_STEP || end === size) thread.advance((told = end));
+    },
     catchUp: (signal) => thread.reach(prefixEnd(), signal),
     digest() {
       // An empty file has nothing to read back: its hash is that of no bytes.

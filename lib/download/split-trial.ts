@@ -27,12 +27,14 @@ export function splitTrial(): SplitTrial {
   let before = 0;
   let runningBefore = 1;
 
-  /** Bytes per ms from `from` to the newest sample; null without samples spanning at least `span` ms. */
-  const rateSince = (from: number, span: number): number | null => {
+  /** Bytes per ms between two samples; null when they are less than `span` ms apart. */
+  const rate = (first: [number, number] | undefined, last: [number, number] | undefined, span: number): number | null =>
+    first && last && last[0] - first[0] >= span && last[0] > first[0] ? (last[1] - first[1]) / (last[0] - first[0]) : null;
+  /** The rate over the newest WINDOW_MS or a little more (samples come when they come); null before there is that much. */
+  const recentRate = (): number | null => {
     const newest = samples.at(-1);
-    const first = samples.find(([t]) => t >= from);
-    if (!newest || !first || newest[0] - first[0] < span) return null;
-    return (newest[1] - first[1]) / (newest[0] - first[0]);
+    if (!newest) return null;
+    return rate(samples.findLast(([t]) => t <= newest[0] - WINDOW_MS), newest, WINDOW_MS);
   };
 
   return {
@@ -44,16 +46,16 @@ export function splitTrial(): SplitTrial {
     maySplit(now, running) {
       if (state === "helps") return true;
       if (state === "useless") return false;
-      if (state === "untried") return running > 0 && rateSince(now - WINDOW_MS, WINDOW_MS * 0.9) !== null;
+      if (state === "untried") return running > 0 && recentRate() !== null;
       if (now - trialAt < SETTLE_MS + WINDOW_MS) return false;
-      const after = rateSince(trialAt + SETTLE_MS, WINDOW_MS * 0.9);
+      const after = rate(samples.find(([t]) => t >= trialAt + SETTLE_MS), samples.at(-1), WINDOW_MS * 0.9);
       if (after === null) return false;
       state = after >= before * (1 + 0.5 / runningBefore) ? "helps" : "useless";
       return state === "helps";
     },
     split(now, running) {
       if (state !== "untried") return;
-      before = rateSince(now - WINDOW_MS, 0) ?? 0;
+      before = recentRate() ?? 0;
       runningBefore = Math.max(1, running);
       trialAt = now;
       state = "trying";
