@@ -104,7 +104,7 @@ describe("getContent", () => {
     expect(sockets).toHaveLength(2);
   });
 
-  it("names a body that breaks off, ends the wait on an abort, and refuses a head that is not HTTP without quoting it", async () => {
+  it("names a body that breaks off, ends the wait on an abort, takes a head dripped a byte at a time, and refuses an endless head or one that is not HTTP without quoting it", async () => {
     const { host } = await rawServer((socket, index) => {
       if (index === 0) socket.end(`HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n${"x".repeat(40)}`);
       else if (index === 1) socket.write(`HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n${"x".repeat(40)}`);
@@ -120,6 +120,21 @@ describe("getContent", () => {
     const reading = bodyOf(hanging);
     setTimeout(() => stop.abort(new Error("cancelled by the test")), 50);
     await expect(reading).rejects.toThrow("cancelled by the test");
+
+    const dripped = await rawServer((socket) => {
+      const bytes = Buffer.from("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+      socket.setNoDelay(true);
+      let at = 0;
+      const drip = () => (at < bytes.byteLength ? socket.write(bytes.subarray(at, ++at), () => setImmediate(drip)) : undefined);
+      drip();
+    });
+    expect((await bodyOf(await getContent(new URL(`http://${dripped.host}/`), {}, never))).toString()).toBe("ok");
+    const endless = await rawServer((socket) => {
+      socket.write("HTTP/1.1 200 OK\r\n");
+      const more = () => socket.write(`X-Filler: ${"f".repeat(1000)}\r\n`, () => !socket.destroyed && more());
+      more();
+    });
+    await expect(getContent(new URL(`http://${endless.host}/`), {}, never)).rejects.toThrow("the server's response headers are longer than 64 KiB");
 
     const garbage = await getContent(new URL(`http://${host}/`), {}, never).catch((caught: unknown) => caught);
     expect((garbage as Error).message).toBe("the server's answer does not start with an HTTP/1.1 status line");

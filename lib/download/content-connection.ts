@@ -1,7 +1,7 @@
 import { connect as netConnect, isIP, type Socket } from "node:net";
 import { connect as tlsConnect, type ConnectionOptions } from "node:tls";
 import { bodyFraming, type BodyFraming } from "./body-framing";
-import { headerValue, parseResponseHead, type ResponseHead } from "./response-head";
+import { headerValue, MAX_HEAD_BYTES, parseResponseHead, type ResponseHead } from "./response-head";
 import { classifyNetworkError, closedError, TransferError } from "./transfer-error";
 
 /**
@@ -14,6 +14,7 @@ const READ_BUFFER = 1 << 20;
 /** Idle connections kept per origin, and for how long, as an agent with keep-alive does. */
 const MAX_IDLE = 16;
 const IDLE_MS = 10_000;
+const HEAD_END = Buffer.from("\r\n\r\n");
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /** What a connection does with what it reads: `data` is a view into the read buffer, valid until it returns (or its promise settles; reading waits for it). */
@@ -163,7 +164,10 @@ class StaleConnection extends Error {}
 function exchange(connection: Connection, head: string, signal: AbortSignal, reused: boolean): Promise<ContentAnswer> {
   const { socket } = connection;
   return new Promise((resolveAnswer, rejectAnswer) => {
-    let received = Buffer.alloc(0);
+    /** What arrived of the head so far, as copies (a piece is a view into the connection's buffer), and its last bytes. */
+    let received: Buffer[] = [];
+    let receivedBytes = 0;
+    let tail = Buffer.alloc(0);
     let parsed: ResponseHead | null = null;
     let framing: BodyFraming | null = null;
     let gotBytes = false;
@@ -267,12 +271,24 @@ function exchange(connection: Connection, head: string, signal: AbortSignal, reu
         gotBytes = true;
         if (finished) return undefined;
         if (parsed !== null) return reader ? deliver(bytes) : (delivering = started.then(() => (finished ? undefined : deliver(bytes))));
-        received = Buffer.concat([received, bytes]);
+        received.push(Buffer.from(bytes));
+        receivedBytes += bytes.byteLength;
+        // Joined and parsed only once the blank line has come: a head dripped a byte at a time costs linear time, not quadratic.
+        const ends = bytes.includes(HEAD_END) || Buffer.concat([tail, bytes.subarray(0, 3)]).includes(HEAD_END);
+        tail = Buffer.from(Buffer.concat([tail, bytes.subarray(-3)]).subarray(-3));
+        if (!ends) {
+          if (receivedBytes > MAX_HEAD_BYTES) fail(protocol(`the server's response headers are longer than ${MAX_HEAD_BYTES >> 10} KiB`));
+          return undefined;
+        }
+        let joined = Buffer.concat(received);
         try {
           for (;;) {
-            const headers = parseResponseHead(received);
-            if (headers === null) return undefined;
-            received = received.subarray(headers.length);
+            const headers = parseResponseHead(joined);
+            if (headers === null) {
+              [received, receivedBytes] = [[joined], joined.byteLength];
+              return undefined;
+            }
+            joined = joined.subarray(headers.length);
             // An interim answer (100 Continue, 103 Early Hints) precedes the real one.
             if (headers.status >= 100 && headers.status < 200) {
               if (headers.status === 101) throw protocol("the server switched protocols");
@@ -286,7 +302,7 @@ function exchange(connection: Connection, head: string, signal: AbortSignal, reu
           fail(error);
           return undefined;
         }
-        const rest = received;
+        const rest = joined;
         resolveAnswer(answer(parsed));
         if (framing.done) {
           if (rest.byteLength > 0) excess = true;
