@@ -109,8 +109,8 @@ function settle(entry: Entry): void {
 
 function thread(): Worker {
   if (worker) return worker;
-  const started = new Worker(SOURCE, { eval: true });
-  started.unref();
+  // No flags from this process (a loader, --input-type=module): the code is plain CommonJS and needs none.
+  const started = new Worker(SOURCE, { eval: true, execArgv: [] });
   started.on("message", (reply: Reply) => {
     const entry = entries.get(reply.id);
     if (!entry) return;
@@ -130,6 +130,8 @@ function thread(): Worker {
   started.on("exit", () => {
     if (worker === started) worker = null;
   });
+  // After the listeners: adding a "message" listener refs the port again, and a thread nobody waits on must not keep the process alive.
+  started.unref();
   worker = started;
   return started;
 }

@@ -1,6 +1,8 @@
+import { execFile } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { useTempDirs } from "../testing/temp-dir";
 import { openPartial } from "./partial-file";
@@ -84,5 +86,22 @@ describe("runningDigest", () => {
     const waiting = runningDigest("sha256", SIZE, () => [[0, SIZE]], paths.data);
     await expect(waiting.catchUp(stop.signal)).rejects.toThrow("cancelled");
     waiting.close();
+  });
+
+  it("never keeps the process alive once nothing waits on it", async () => {
+    const { paths, file, write } = await partialWithDigest(await tempDir(), "sha256");
+    await write(randomBytes(SIZE), 0);
+    await file.close();
+    // A process that starts the thread and gets its digest without ever waiting on it: it must end by itself.
+    const script = [
+      `import { runningDigest } from ${JSON.stringify(join(import.meta.dirname, "running-digest.ts"))};`,
+      `const digest = runningDigest("sha256", ${SIZE}, () => [[0, ${SIZE}]], ${JSON.stringify(paths.data)});`,
+      `digest.written();`,
+      `const poll = setInterval(() => digest.hashed === ${SIZE} && (clearInterval(poll), console.log("hashed", digest.hashed)), 20);`,
+    ].join("\n");
+    const started = performance.now();
+    const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { timeout: 30_000 });
+    expect(stdout.trim()).toBe(`hashed ${SIZE}`);
+    expect(performance.now() - started).toBeLessThan(20_000);
   });
 });

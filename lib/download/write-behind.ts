@@ -14,7 +14,7 @@ export interface WriteBehindOptions {
 export interface WriteBehind {
   /** Copies `bytes` in; a promise when every buffer is full or being written (the caller stops reading until it settles). */
   push(bytes: Buffer): Promise<void> | undefined;
-  /** Writes what is gathered and waits for every write; rejects with the first write's error. */
+  /** Writes what is gathered and waits for every write; rejects with the first write's error. Nothing is written after it. */
   drain(): Promise<void>;
 }
 
@@ -37,6 +37,8 @@ export function writeBehind(options: WriteBehindOptions): WriteBehind {
   let busy = 0;
   let failure: unknown = null;
   let freed: (() => void) | null = null;
+  /** Set by drain: a push still waiting for room then writes nothing (its request has ended). */
+  let drained = false;
 
   const flush = () => {
     flushedAt = performance.now();
@@ -73,7 +75,7 @@ export function writeBehind(options: WriteBehindOptions): WriteBehind {
     let offset = 0;
     while (offset < bytes.byteLength) {
       if (failure !== null) return Promise.reject(failure);
-      if (gathered === 0 && busy >= buffers.length) return room().then(() => push(bytes.subarray(offset)));
+      if (gathered === 0 && busy >= buffers.length) return room().then(() => (drained ? undefined : push(bytes.subarray(offset))));
       const buffer = buffers[filling] as Buffer;
       const count = bytes.copy(buffer, gathered, offset);
       gathered += count;
@@ -86,6 +88,7 @@ export function writeBehind(options: WriteBehindOptions): WriteBehind {
   return {
     push,
     async drain() {
+      drained = true;
       flush();
       await writes;
       if (failure !== null) throw failure;
