@@ -2,6 +2,8 @@ import { getContent, type ContentAnswer } from "./content-connection";
 import { hubHeaders, isRedirect, redirectTarget, type HubClient } from "./hub-client";
 import { classifyNetworkError } from "./transfer-error";
 
+const REDIRECT_BODY_BYTES = 64 << 10;
+
 /** An answer to a content GET, after its redirects. */
 export interface BodyAnswer extends ContentAnswer {
   ok: boolean;
@@ -27,6 +29,8 @@ export async function hubGet(client: HubClient, url: string, init: { headers?: R
     }
     const location = answer.headers.get("location");
     if (!isRedirect(answer.status, location)) return { ...answer, ok: answer.status >= 200 && answer.status < 300 };
+    // A short redirect body is read to its end, so its connection is kept for the next request to that host.
+    if (Number(answer.headers.get("content-length") ?? Number.NaN) <= REDIRECT_BODY_BYTES) await answer.read(() => undefined).catch(() => undefined);
     answer.close();
     current = redirectTarget(location, current, hop);
   }
