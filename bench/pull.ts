@@ -4,7 +4,7 @@
  * from the Hub fixture on 127.0.0.1 with `whet pull` and with Python
  * huggingface_hub's snapshot_download in the same run, and read the source
  * with `cat` as the disk's limit (warm: the page cache cannot be dropped here).
- * Prints wall time, peak RSS and throughput (medians of 3 rounds, the tools
+ * Prints wall time, peak RSS and throughput (medians of 5 rounds, the tools
  * alternating, each into a fresh cache), and how much a pull killed half-way
  * fetches again when run a second time; every copy is checked byte for byte
  * (sha256) against the source before its figures count.
@@ -30,7 +30,7 @@ const RUNS = join(OUT, "pull-runs");
 const REPO = "bench/pull-2g";
 const SHARDS = 4;
 const SHARD_BYTES = 512 * 2 ** 20;
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const CDN_MBPS = Number(process.env.BENCH_CDN_MBPS ?? 40);
 const PYTHON = process.env.WHET_PYTHON ?? join(root, ".venv", "bin", "python");
 const HUB_CLIENT = join(root, "python", "interop", "hub_client.py");
