@@ -1,5 +1,5 @@
 import { Agent, createServer, request, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { z } from "zod";
 import { WhetError } from "../errors";
 import { readJsonBody, relayBody } from "./fault-body";
@@ -147,6 +147,12 @@ export async function startFaultProxy(options: { target: string; rules?: FaultRu
     });
   }
 
+  const sockets = new Set<Socket>();
+  server.on("connection", (socket: Socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+  });
+
   await new Promise<void>((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) =>
       reject(
@@ -168,6 +174,8 @@ export async function startFaultProxy(options: { target: string; rules?: FaultRu
     closing ??= new Promise<void>((resolve, reject) => {
       server.close((error) => (error ? reject(error) : resolve()));
       server.closeAllConnections();
+      // Every socket, whatever the HTTP server makes of it: close() waits for each one to end.
+      for (const socket of sockets) socket.destroy();
       for (const outgoing of upstreams) outgoing.destroy();
       agent.destroy();
     });

@@ -1,6 +1,6 @@
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { z } from "zod";
@@ -109,6 +109,7 @@ export async function startHubFixture(options: HubFixtureOptions = {}): Promise<
     uploadSigner: createUploadSigner(),
     uploadThrottle: uploadBandwidth ? sharedBandwidth(uploadBandwidth) : null,
   };
+  const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
     const started = performance.now();
     const record: RecordedRequest = { method: req.method ?? "GET", path: req.url ?? "/", headers: req.headers };
@@ -134,6 +135,10 @@ export async function startHubFixture(options: HubFixtureOptions = {}): Promise<
     void handled.finally(() => active.delete(handled));
   });
 
+  server.on("connection", (socket: Socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+  });
   await new Promise<void>((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) =>
       reject(
@@ -165,6 +170,8 @@ export async function startHubFixture(options: HubFixtureOptions = {}): Promise<
           server.close((error) => (error ? reject(error) : resolve()));
           // Clients keep idle connections alive; without this close() would wait for them to time out.
           server.closeAllConnections();
+          // Every socket, whatever the HTTP server makes of it: close() waits for each one to end.
+          for (const socket of sockets) socket.destroy();
         });
         await Promise.allSettled(active);
         if (!dataDir) await rm(data, { recursive: true, force: true });
