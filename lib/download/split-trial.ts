@@ -19,6 +19,7 @@ export interface SplitTrial {
 /** The rate before a trial is measured over this long; the trial's rate from SETTLE_MS after it for as long again. */
 const WINDOW_MS = 1000;
 const SETTLE_MS = 500;
+const SAMPLE_GAP_MS = 50;
 
 export function splitTrial(): SplitTrial {
   const samples: [number, number][] = [];
@@ -39,6 +40,9 @@ export function splitTrial(): SplitTrial {
 
   return {
     sample(now, totalBytes) {
+      // Every idle connection samples on its tick: one sample per moment is enough.
+      const newest = samples.at(-1);
+      if (newest && now - newest[0] < SAMPLE_GAP_MS) return;
       samples.push([now, totalBytes]);
       // Only the last few windows are ever read.
       while (samples.length > 2 && (samples[0] as [number, number])[0] < now - 4 * WINDOW_MS) samples.shift();

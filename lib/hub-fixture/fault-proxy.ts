@@ -1,7 +1,8 @@
 import { Agent, createServer, request, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import type { AddressInfo } from "node:net";
 import { z } from "zod";
 import { WhetError } from "../errors";
+import { closeEverySocket } from "./close-every-socket";
 import { readJsonBody, relayBody } from "./fault-body";
 
 /** One misbehaviour, applied to one response. Byte offsets count body bytes of that response only. */
@@ -147,11 +148,7 @@ export async function startFaultProxy(options: { target: string; rules?: FaultRu
     });
   }
 
-  const sockets = new Set<Socket>();
-  server.on("connection", (socket: Socket) => {
-    sockets.add(socket);
-    socket.once("close", () => sockets.delete(socket));
-  });
+  const closeSockets = closeEverySocket(server);
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) =>
@@ -173,9 +170,7 @@ export async function startFaultProxy(options: { target: string; rules?: FaultRu
   function close(): Promise<void> {
     closing ??= new Promise<void>((resolve, reject) => {
       server.close((error) => (error ? reject(error) : resolve()));
-      server.closeAllConnections();
-      // Every socket, whatever the HTTP server makes of it: close() waits for each one to end.
-      for (const socket of sockets) socket.destroy();
+      closeSockets();
       for (const outgoing of upstreams) outgoing.destroy();
       agent.destroy();
     });

@@ -1,10 +1,11 @@
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
-import type { AddressInfo, Socket } from "node:net";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { z } from "zod";
 import { WhetError } from "../errors";
+import { closeEverySocket } from "./close-every-socket";
 import { connectionBandwidth, sharedBandwidth } from "./bandwidth";
 import { handleRequest } from "./handle-request";
 import { createHubWriter } from "./hub-writer";
@@ -109,7 +110,6 @@ export async function startHubFixture(options: HubFixtureOptions = {}): Promise<
     uploadSigner: createUploadSigner(),
     uploadThrottle: uploadBandwidth ? sharedBandwidth(uploadBandwidth) : null,
   };
-  const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
     const started = performance.now();
     const record: RecordedRequest = { method: req.method ?? "GET", path: req.url ?? "/", headers: req.headers };
@@ -135,10 +135,7 @@ export async function startHubFixture(options: HubFixtureOptions = {}): Promise<
     void handled.finally(() => active.delete(handled));
   });
 
-  server.on("connection", (socket: Socket) => {
-    sockets.add(socket);
-    socket.once("close", () => sockets.delete(socket));
-  });
+  const closeSockets = closeEverySocket(server);
   await new Promise<void>((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) =>
       reject(
@@ -169,9 +166,7 @@ export async function startHubFixture(options: HubFixtureOptions = {}): Promise<
         await new Promise<void>((resolve, reject) => {
           server.close((error) => (error ? reject(error) : resolve()));
           // Clients keep idle connections alive; without this close() would wait for them to time out.
-          server.closeAllConnections();
-          // Every socket, whatever the HTTP server makes of it: close() waits for each one to end.
-          for (const socket of sockets) socket.destroy();
+          closeSockets();
         });
         await Promise.allSettled(active);
         if (!dataDir) await rm(data, { recursive: true, force: true });
