@@ -34,6 +34,8 @@ async function renameThenDelete(page: Page, from: string, to: string) {
 
 test("the Models page finds, sorts and groups workspaces by lineage; rename refuses a taken name; delete asks first", async ({ page }, testInfo) => {
   await cloneFromHub(page, "whetstone-demo/tiny-llama-eos-null", "mp-eos");
+  // "Updated" is shown (and sorted) to the second: tiny clones now finish within one, so the second starts in the next.
+  await page.waitForTimeout(1100);
   await cloneFromHub(page, "whetstone-demo/tiny-llama-f16", "mp-f16");
 
   // The fix reads as one types it, and the repair makes a child workspace.
